@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Targets mirror the architecture; dependencies point one way:
+// CJSONShim/CVectorscan <- GuardlineProtocol <- GuardlineDetectors <- GuardlineEngine
+// GuardlineTransport (sockets only), GuardlineStore (SQLite only)
+// all of them <- GuardlineDaemon <- guardline (the executable)
+let package = Package(
+    name: "guardline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "guardline", targets: ["guardline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+    ],
+    targets: [
+        // simdjson behind a small C ABI: the only C++ in the package.
+        .target(
+            name: "CJSONShim",
+            cxxSettings: [.unsafeFlags(["-O3", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        // Vectorscan (Hyperscan API) from libvectorscan-dev.
+        .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
+
+        .target(name: "GuardlineProtocol", dependencies: ["CJSONShim"]),
+        .target(name: "GuardlineTransport", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "GuardlineDetectors", dependencies: [
+            "GuardlineProtocol", "CVectorscan",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "GuardlineEngine", dependencies: [
+            "GuardlineProtocol", "GuardlineDetectors",
+        ]),
+        .target(name: "GuardlineStore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "GuardlineDaemon", dependencies: [
+            "GuardlineProtocol", "GuardlineTransport", "GuardlineDetectors", "GuardlineEngine", "GuardlineStore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        .executableTarget(name: "guardline", dependencies: [
+            "GuardlineDaemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "GuardlineProtocolTests", dependencies: ["GuardlineProtocol"]),
+        .testTarget(name: "GuardlineTransportTests", dependencies: ["GuardlineTransport"]),
+        .testTarget(name: "GuardlineDetectorsTests", dependencies: ["GuardlineDetectors"]),
+        .testTarget(name: "GuardlineEngineTests", dependencies: ["GuardlineEngine"]),
+        .testTarget(name: "GuardlineStoreTests", dependencies: ["GuardlineStore"]),
+        .testTarget(name: "GuardlineDaemonTests", dependencies: ["GuardlineDaemon", "guardline"]),
+    ]
+)

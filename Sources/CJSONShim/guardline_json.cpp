@@ -1,0 +1,1 @@
+#include "guardline_json.h"

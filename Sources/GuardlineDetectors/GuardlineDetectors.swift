@@ -1,0 +1,1 @@
+// GuardlineDetectors module.

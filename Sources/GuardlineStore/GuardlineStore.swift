@@ -1,0 +1,1 @@
+// GuardlineStore module.

@@ -1,0 +1,6 @@
+import XCTest
+@testable import GuardlineDaemon
+
+final class GuardlineDaemonSmokeTests: XCTestCase {
+    func test_moduleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import GuardlineProtocol
+
+final class GuardlineProtocolSmokeTests: XCTestCase {
+    func test_moduleLinks() {}
+}

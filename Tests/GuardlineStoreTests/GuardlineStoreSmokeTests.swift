@@ -1,0 +1,6 @@
+import XCTest
+@testable import GuardlineStore
+
+final class GuardlineStoreSmokeTests: XCTestCase {
+    func test_moduleLinks() {}
+}
