@@ -7,7 +7,7 @@ import PackageDescription
 // all of them <- GuardlineDaemon <- guardline (the executable)
 let package = Package(
     name: "guardline",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "guardline", targets: ["guardline"]),
     ],

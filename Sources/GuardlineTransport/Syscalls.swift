@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `accept4` is a GNU extension the Glibc module does not export; it is the only
+/// way to get a non-blocking, close-on-exec descriptor without a race against fork.
+@_silgen_name("accept4")
+private func c_accept4(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?,
+                       _ length: UnsafeMutablePointer<socklen_t>?, _ flags: Int32) -> Int32
+
+/// Every raw socket call of the package goes through here: `EINTR` is retried,
+/// `EAGAIN`/`EWOULDBLOCK` and EOF become ordinary results, and any other errno
+/// is turned into a `SocketError` at the call site.
+enum Syscalls {
+    /// Outcome of a non-blocking read or write that is not a failure.
+    enum IOResult: Equatable {
+        case bytes(Int)
+        case wouldBlock
+        case endOfFile
+    }
+
+    static func socket(family: Int32, type: Int32) throws(SocketError) -> Int32 {
+        #if canImport(Glibc)
+        let fd = Glibc.socket(family, type | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        #else
+        let fd = Darwin.socket(family, type, 0)
+        #endif
+        guard fd >= 0 else { throw .failed(call: "socket", errno: errno) }
+        return fd
+    }
+
+    static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) throws(SocketError) {
+        var v = value
+        guard setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw .failed(call: "setsockopt", errno: errno)
+        }
+    }
+
+    static func bind(_ fd: Int32, _ address: SocketAddress) throws(SocketError) {
+        let rc = address.withSockAddr { Glibc.bind(fd, $0, $1) }
+        guard rc == 0 else { throw .failed(call: "bind(\(address))", errno: errno) }
+    }
+
+    static func listen(_ fd: Int32, backlog: Int32) throws(SocketError) {
+        guard Glibc.listen(fd, backlog) == 0 else { throw .failed(call: "listen", errno: errno) }
+    }
+
+    /// Connects a blocking or non-blocking socket; `EINPROGRESS` is returned as `false`.
+    static func connect(_ fd: Int32, _ address: SocketAddress) throws(SocketError) -> Bool {
+        while true {
+            let rc = address.withSockAddr { Glibc.connect(fd, $0, $1) }
+            if rc == 0 { return true }
+            switch errno {
+            case EINTR: continue
+            case EINPROGRESS: return false
+            default: throw .failed(call: "connect(\(address))", errno: errno)
+            }
+        }
+    }
+
+    /// Accepts one connection as a non-blocking, close-on-exec descriptor; nil when none is pending.
+    static func accept(_ fd: Int32) throws(SocketError) -> Int32? {
+        while true {
+            let client = c_accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue))
+            if client >= 0 { return client }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return nil
+            // The peer gave up before we accepted: not our failure, try the next one.
+            case ECONNABORTED, EPROTO: continue
+            default: throw .failed(call: "accept4", errno: errno)
+            }
+        }
+    }
+
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> IOResult {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .endOfFile }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            case ECONNRESET: return .endOfFile
+            default: throw .failed(call: "read", errno: errno)
+            }
+        }
+    }
+
+    static func write(_ fd: Int32, from buffer: UnsafeRawBufferPointer) throws(SocketError) -> IOResult {
+        while true {
+            // MSG_NOSIGNAL: a peer that went away must give EPIPE, not kill the daemon with SIGPIPE.
+            let n = send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            if n >= 0 { return .bytes(n) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            case EPIPE, ECONNRESET: return .endOfFile
+            default: throw .failed(call: "send", errno: errno)
+            }
+        }
+    }
+
+    static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    static func close(_ fd: Int32) {
+        // Never retry close on EINTR on Linux: the descriptor is already released.
+        _ = Glibc.close(fd)
+    }
+
+    static func localAddress(_ fd: Int32) throws(SocketError) -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard rc == 0 else { throw .failed(call: "getsockname", errno: errno) }
+        return SocketAddress(storage: storage)
+    }
+
+    static func setBlocking(_ fd: Int32, _ blocking: Bool) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK)
+    }
+}
