@@ -1,0 +1,167 @@
+import Synchronization
+
+/// Account and organisation state: decayed risk, velocity windows,
+/// cross-account clusters and flags. Thread-safe; call `process` from any
+/// worker. State survives reloads (it is not part of a generation).
+public final class RiskEngine: Sendable {
+    private let shards: [AccountShard]
+    private let crossAccount: CrossAccountTracker
+    private let orgs = Mutex<[String: Set<String>]>([:])
+    private let flaggedOrgs = Mutex<Set<String>>([])
+
+    /// - Parameters:
+    ///   - maxAccounts: accounts kept in memory; beyond it the least recently seen are evicted
+    ///     (their risk is checkpointed first). About 300 bytes each.
+    ///   - shardCount: lock stripes; a power of two.
+    public init(maxAccounts: Int = 1_000_000, shardCount: Int = 64) {
+        let count = max(1, shardCount)
+        shards = (0..<count).map { _ in AccountShard(capacity: maxAccounts / count) }
+        crossAccount = CrossAccountTracker(capacity: max(1024, maxAccounts / 4))
+    }
+
+    @inline(__always) func shardFor(_ hash: UInt64) -> AccountShard {
+        shards[Int(truncatingIfNeeded: (hash >> 32) % UInt64(shards.count))]
+    }
+
+    func forEachShard(_ body: (inout AccountShard.State) -> Void) {
+        for shard in shards { shard.state.withLock { body(&$0) } }
+    }
+
+    func restoreOrgMember(account: String, org: String) {
+        orgs.withLock { _ = $0[org, default: []].insert(account) }
+    }
+
+    func restoreFlaggedOrgs(_ ids: [String]) {
+        flaggedOrgs.withLock { $0.formUnion(ids) }
+    }
+
+    func sweepClusters(before cutoff: Double) { crossAccount.sweep(before: cutoff) }
+
+    /// Applies one event's signals to its account.
+    ///
+    /// Appends the velocity and cross-account signals that fire to `hits`;
+    /// only enforcing hits add risk or flag.
+    public func process(accountID: UnsafeBufferPointer<UInt8>, orgID: UnsafeBufferPointer<UInt8>,
+                        time: Double, isRefusal: Bool, text: UnsafeBufferPointer<UInt8>,
+                        hits: inout [SignalHit], rules: BehaviourRules) -> AccountOutcome {
+        let accountHash = TextFingerprint.fnv1a(accountID)
+        if !rules.crossAccount.isEmpty, orgID.count > 0 {
+            evaluateCrossAccount(accountHash: accountHash, orgID: orgID, time: time, text: text,
+                                 hits: &hits, rules: rules)
+        }
+        let key = String(decoding: accountID, as: UTF8.self)
+        let policy = rules.policy
+        let shard = shardFor(accountHash)
+        var outcome = shard.state.withLock { state -> AccountOutcome in
+            var account: AccountState
+            if let existing = state.accounts[key] {
+                account = existing
+            } else {
+                state.evictIfFull(capacity: shard.capacity)
+                account = AccountState()
+                account.riskTime = time
+                account.flagged = state.flagged.contains(key)
+            }
+            if account.orgID == nil, orgID.count > 0 { account.orgID = String(decoding: orgID, as: UTF8.self) }
+            account.decay(to: time, policy: policy)
+            account.lastSeen = max(account.lastSeen, time)
+            account.eventCount += 1
+            evaluateVelocity(&account, time: time, isRefusal: isRefusal, hits: &hits, rules: rules)
+
+            var critical = false
+            var added = 0.0
+            for hit in hits where hit.enforcing {
+                added += policy.severityWeights[hit.severity.rawValue] * hit.score
+                if hit.severity == .critical { critical = true }
+                account.noteContribution(hit)
+            }
+            if added > 0 {
+                account.risk += added
+                account.dirty = true
+            }
+            var flag: AccountFlag?
+            let crosses = account.risk >= policy.flagThreshold || (critical && policy.criticalFlagsImmediately)
+            if crosses && added > 0 {
+                let isNew = !account.flagged
+                if isNew || time - account.lastFlagWrite >= policy.reflagInterval {
+                    account.flagged = true
+                    account.lastFlagWrite = time
+                    state.flagged.insert(key)
+                    flag = AccountFlag(accountID: key, orgID: account.orgID, risk: account.risk, time: time,
+                                       reason: (critical && policy.criticalFlagsImmediately && account.risk < policy.flagThreshold) ? "critical" : "threshold",
+                                       detectors: account.detectors.sorted(), labels: account.labels.sorted(),
+                                       eventCount: account.eventCount, isNew: isNew)
+                }
+            }
+            state.accounts[key] = account
+            return AccountOutcome(risk: account.risk, flagged: account.flagged, flag: flag, orgFlag: nil)
+        }
+        if let flag = outcome.flag, flag.isNew, let org = flag.orgID {
+            outcome.orgFlag = noteFlagged(account: key, org: org, time: time, policy: rules.orgPolicy)
+        }
+        return outcome
+    }
+
+    private func evaluateVelocity(_ account: inout AccountState, time: Double, isRefusal: Bool,
+                                  hits: inout [SignalHit], rules: BehaviourRules) {
+        guard !rules.velocity.isEmpty else { return }
+        let ruleHitsBefore = hits.contains { $0.enforcing }
+        if isRefusal { account.refusals.record(time, capacity: rules.depth(of: .refusals)) }
+        if ruleHitsBefore { account.flaggedEvents.record(time, capacity: rules.depth(of: .flaggedEvents)) }
+        if account.velocityFired.count != rules.velocity.count {
+            account.velocityFired = Array(repeating: -.infinity, count: rules.velocity.count)
+        }
+        var rateIndex = 0
+        for (index, rule) in rules.velocity.enumerated() {
+            let observed: Double
+            switch rule.metric {
+            case .refusals:
+                guard isRefusal else { continue }
+                observed = Double(account.refusals.count(since: time - rule.window))
+            case .flaggedEvents:
+                guard ruleHitsBefore else { continue }
+                observed = Double(account.flaggedEvents.count(since: time - rule.window))
+            case .events:
+                if account.rates.count <= rateIndex { account.rates.append(RateCounter()) }
+                observed = account.rates[rateIndex].record(time, window: rule.window)
+                rateIndex += 1
+            }
+            // Fire once when the window fills, then not again until a window has passed.
+            guard observed >= Double(rule.count), time - account.velocityFired[index] >= rule.window else { continue }
+            account.velocityFired[index] = time
+            hits.append(SignalHit(detector: rules.detectorNames[rule.detector], version: rules.detectorVersions[rule.detector],
+                                  score: rule.score, severity: rule.severity, enforcing: rule.enforcing,
+                                  labels: rules.detectorLabels[rule.detector],
+                                  evidence: "\(Int(observed)) \(rule.metric.rawValue) in \(Int(rule.window))s"))
+        }
+    }
+
+    private func evaluateCrossAccount(accountHash: UInt64, orgID: UnsafeBufferPointer<UInt8>, time: Double,
+                                      text: UnsafeBufferPointer<UInt8>, hits: inout [SignalHit], rules: BehaviourRules) {
+        let minLength = rules.crossAccount.lazy.map(\.minTextLength).min() ?? 0
+        guard text.count >= minLength else { return }
+        let (fingerprint, letters) = TextFingerprint.normalised(text)
+        let orgHash = TextFingerprint.fnv1a(orgID)
+        for rule in rules.crossAccount where letters >= rule.minTextLength {
+            let distinct = crossAccount.record(org: orgHash, fingerprint: fingerprint, account: accountHash,
+                                               time: time, window: rule.window)
+            if distinct >= rule.accounts {
+                hits.append(SignalHit(detector: rules.detectorNames[rule.detector], version: rules.detectorVersions[rule.detector],
+                                      score: rule.score, severity: rule.severity, enforcing: rule.enforcing,
+                                      labels: rules.detectorLabels[rule.detector],
+                                      evidence: "same text from \(distinct) accounts of the org within \(Int(rule.window))s"))
+            }
+        }
+    }
+
+    private func noteFlagged(account: String, org: String, time: Double, policy: OrgPolicy) -> OrgFlag? {
+        let count = orgs.withLock { orgs -> Int in
+            orgs[org, default: []].insert(account)
+            return orgs[org]!.count
+        }
+        guard count >= policy.flaggedAccounts else { return nil }
+        let isNew = flaggedOrgs.withLock { $0.insert(org).inserted }
+        // Re-report when more accounts join an already flagged org, so the row's count stays true.
+        return isNew || count > policy.flaggedAccounts ? OrgFlag(orgID: org, flaggedAccounts: count, time: time) : nil
+    }
+}
