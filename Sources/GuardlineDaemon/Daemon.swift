@@ -1,0 +1,208 @@
+import Dispatch
+import Foundation
+import GuardlineEngine
+import GuardlineProtocol
+import GuardlineStore
+import GuardlineTransport
+import Logging
+
+/// The running daemon: wires config, generation, engine, store and server
+/// together, handles signals, and shuts down without losing anything.
+public final class Daemon: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var configPath: String?
+        public var listen: String?
+        public var database: String?
+        public init(configPath: String? = nil, listen: String? = nil, database: String? = nil) {
+            self.configPath = configPath
+            self.listen = listen
+            self.database = database
+        }
+    }
+
+    public static let version = "0.1.0"
+
+    private let logger: Logger
+    private let config: DaemonConfig
+    private let services: DaemonServices
+    private let server: Server
+    private let store: Store
+    private var metricsEndpoint: MetricsEndpoint?
+    private var signalSources: [DispatchSourceSignal] = []
+    private var maintenance: DispatchSourceTimer?
+    private let control = DispatchQueue(label: "guardline.control")
+    private var stopping = false
+    public private(set) var listenAddress: SocketAddress?
+
+    /// Loads and validates everything; binds nothing yet. Throws a readable
+    /// error for an invalid config, detector file or database.
+    public init(options: Options, logger: Logger) throws {
+        self.logger = logger
+        var config = DaemonConfig()
+        if let path = options.configPath {
+            config = try ConfigLoader.load(path: path)
+        }
+        if let listen = options.listen { config.listen = listen }
+        if let database = options.database { config.database = database }
+        self.config = config
+        let generation = try GenerationBuilder.build(number: 1, config: config)
+        store = try Store(path: config.database)
+        let metrics = DaemonMetrics()
+        let writer = StoreWriter(store: store, batchRows: config.storeBatchRows, flushInterval: config.storeFlushInterval) { [logger] error in
+            metrics.storeFailures.increment()
+            logger.error("store.write_failed", metadata: ["error": "\(error)", "action": "rows kept in memory, retrying"])
+        }
+        let engine = RiskEngine(maxAccounts: config.maxAccounts, shardCount: config.accountShards)
+        services = DaemonServices(logger: logger, engine: engine, writer: writer,
+                                  generations: GenerationStore(generation), metrics: metrics,
+                                  maxLineBytes: config.maxLineBytes)
+        server = Server(services: services, workerCount: config.workers, maxPendingReplyBytes: config.maxPendingReplyBytes)
+        metrics.generation.record(Int64(generation.number))
+        try restoreState()
+    }
+
+    private func restoreState() throws {
+        let flagged = try store.loadFlaggedAccounts()
+        let orgs = try store.loadFlaggedOrgs()
+        services.engine.restoreFlagged(flagged.map { (accountID: $0.accountID, orgID: $0.orgID) }, flaggedOrgs: orgs.map(\.orgID))
+        // Risk older than ~20 half-lives has decayed below a millionth: not worth restoring.
+        let horizon = Worker.wallClock() - 20 * config.policy.halfLife
+        let risk = try store.loadAccountRisk(updatedSince: horizon)
+        services.engine.restoreRisk(risk.map {
+            AccountSnapshot(accountID: $0.accountID, orgID: $0.orgID, risk: $0.risk, updatedAt: $0.updatedAt, flagged: $0.flagged)
+        })
+        logger.info("state.restored", metadata: ["flagged_accounts": "\(flagged.count)", "flagged_orgs": "\(orgs.count)",
+                                                  "accounts_with_risk": "\(risk.count)"])
+    }
+
+    /// Binds the listeners, starts timers and signal handling, and logs the start line.
+    public func start() throws {
+        let responses = ResponseMode(rawValue: config.responses) ?? .verdict
+        let bound = try server.listen(on: SocketAddress(parsing: config.listen), responses: responses)
+        listenAddress = bound
+        var ingest = ""
+        if !config.ingestListen.isEmpty {
+            ingest = try server.listen(on: SocketAddress(parsing: config.ingestListen), responses: .none).description
+        }
+        var metricsAddress = ""
+        if !config.metricsListen.isEmpty {
+            let endpoint = try MetricsEndpoint(address: SocketAddress(parsing: config.metricsListen), metrics: services.metrics)
+            metricsEndpoint = endpoint
+            metricsAddress = endpoint.address.description
+        }
+        installSignalHandlers()
+        startMaintenance()
+        let generation = services.generations.current
+        logger.info("guardline.started", metadata: [
+            "version": "\(Self.version)",
+            "config": "\(config.sourcePath ?? "(built-in defaults)")",
+            "listen": "\(bound)",
+            "ingest_listen": "\(ingest)",
+            "metrics": "\(metricsAddress)",
+            "database": "\(config.database)",
+            "workers": "\(config.workers)",
+            "generation": "\(generation.number)",
+            "detectors": "\(generation.detectors.map { "\($0.name)@\($0.version)(\($0.kind),\($0.mode))" }.joined(separator: " "))",
+        ])
+    }
+
+    /// Blocks the calling thread forever; the process exits from the signal handler.
+    public func runForever() -> Never {
+        dispatchMain()
+    }
+
+    private func installSignalHandlers() {
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: control)
+            source.setEventHandler { [self] in
+                logger.notice("guardline.stopping", metadata: ["signal": "\(sig == SIGTERM ? "SIGTERM" : "SIGINT")"])
+                let code = stop()
+                exit(code)
+            }
+            source.activate()
+            signalSources.append(source)
+        }
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: control)
+        hup.setEventHandler { [self] in _ = reload(trigger: "SIGHUP") }
+        hup.activate()
+        signalSources.append(hup)
+    }
+
+    /// Rebuilds the generation from the config file and swaps it in when
+    /// everything validated; otherwise keeps the running one and says why.
+    @discardableResult
+    public func reload(trigger: String) -> Result<UInt64, ConfigError> {
+        let current = services.generations.current
+        do {
+            var next = current.config
+            if let path = config.sourcePath {
+                next = try ConfigLoader.load(path: path)
+                // Keys that need a restart keep their running values.
+                next.listen = config.listen
+                next.database = config.database
+            }
+            let generation = try GenerationBuilder.build(number: current.number + 1, config: next)
+            _ = services.generations.swap(generation)
+            services.metrics.reloads.increment()
+            services.metrics.generation.record(Int64(generation.number))
+            logger.notice("reload.applied", metadata: ["trigger": "\(trigger)", "generation": "\(generation.number)",
+                                                       "detectors": "\(generation.detectors.count)"])
+            return .success(generation.number)
+        } catch let error as ConfigError {
+            services.metrics.reloadFailures.increment()
+            logger.error("reload.rejected", metadata: ["trigger": "\(trigger)", "generation": "\(current.number)",
+                                                       "error": "\(error)"])
+            return .failure(error)
+        } catch {
+            return .failure(.invalid([ConfigDiagnostic(path: config.sourcePath ?? "", line: 0, column: 0, message: "\(error)")]))
+        }
+    }
+
+    private func startMaintenance() {
+        let timer = DispatchSource.makeTimerSource(queue: control)
+        timer.schedule(deadline: .now() + config.checkpointInterval, repeating: config.checkpointInterval)
+        timer.setEventHandler { [self] in checkpoint(sweep: true) }
+        timer.activate()
+        maintenance = timer
+    }
+
+    private func checkpoint(sweep: Bool) {
+        let engine = services.engine
+        if sweep {
+            let now = Worker.wallClock()
+            let generation = services.generations.current
+            let longestWindow = (generation.behaviour.crossAccount.map(\.window) + generation.behaviour.velocity.map(\.window)).max() ?? 0
+            engine.sweep(idleBefore: now - config.idleTTL, clustersBefore: now - max(60, longestWindow))
+        }
+        let snapshots = engine.takeCheckpoint()
+        if !snapshots.isEmpty {
+            services.writer.enqueue(risk: snapshots.map {
+                AccountRiskRecord(accountID: $0.accountID, orgID: $0.orgID, risk: $0.risk, updatedAt: $0.updatedAt, flagged: $0.flagged)
+            })
+        }
+        services.metrics.accountsInMemory.record(Int64(engine.accountCount))
+        services.metrics.storePending.record(Int64(services.writer.pendingCount))
+    }
+
+    /// Graceful stop: stop accepting, answer everything already read, flush
+    /// every signal, flag and risk checkpoint to SQLite. Returns the exit code.
+    public func stop() -> Int32 {
+        guard !stopping else { return 0 }
+        stopping = true
+        maintenance?.cancel()
+        server.shutdown(timeout: 10)
+        metricsEndpoint?.close()
+        checkpoint(sweep: false)
+        do {
+            try services.writer.close()
+            logger.notice("guardline.stopped", metadata: ["store": "flushed"])
+            return 0
+        } catch {
+            logger.critical("guardline.stop_flush_failed", metadata: ["error": "\(error)"])
+            return 1
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import GuardlineEngine
+
+/// The daemon's settings. Every key is defined once, in `ConfigKeys.all`,
+/// with its type, bounds, default and whether a reload may change it.
+public struct DaemonConfig: Sendable {
+    /// Address of the main NDJSON listener.
+    public var listen = "127.0.0.1:7878"
+    /// `verdict` or `none` for the main listener.
+    public var responses = "verdict"
+    /// Optional second listener that never answers (for log shippers).
+    public var ingestListen = ""
+    public var database = "guardline-data/guardline.db"
+    /// Directory of detector files; relative paths are resolved against the config file's directory.
+    public var detectors = "detectors"
+    public var workers = 1
+    public var maxLineBytes = 1 << 20
+    public var maxPendingReplyBytes = 4 << 20
+    public var metricsListen = "127.0.0.1:9464"
+    public var logLevel = "info"
+    public var maxAccounts = 1_000_000
+    public var accountShards = 64
+    public var idleTTL = 6 * 3600.0
+    public var checkpointInterval = 5.0
+    public var storeBatchRows = 2000
+    public var storeFlushInterval = 0.1
+    public var policy = RiskPolicy()
+    public var orgPolicy = OrgPolicy()
+
+    /// Where the config came from (nil: built-in defaults).
+    public var sourcePath: String?
+
+    public init() {}
+}

@@ -1,0 +1,70 @@
+import CoreMetrics
+import GuardlineProtocol
+import Prometheus
+
+/// The daemon's Prometheus metrics (exposed on `metrics_listen` at /metrics).
+/// Workers count into plain integers and publish once per read chunk, so the
+/// hot path pays one atomic add per chunk, not per event.
+final class DaemonMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let events: Prometheus.Counter
+    let signals: Prometheus.Counter
+    let accountsFlagged: Prometheus.Counter
+    let connectionsAccepted: Prometheus.Counter
+    let connectionsOpen: Prometheus.Gauge
+    let reloads: Prometheus.Counter
+    let reloadFailures: Prometheus.Counter
+    let storeFailures: Prometheus.Counter
+    let generation: Prometheus.Gauge
+    let storePending: Prometheus.Gauge
+    let accountsInMemory: Prometheus.Gauge
+    private let errors: [ErrorCode: Prometheus.Counter]
+
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        events = registry.makeCounter(name: "guardline_events_total", help: "Events scored")
+        signals = registry.makeCounter(name: "guardline_signals_total", help: "Detector signals fired (enforce and shadow)")
+        accountsFlagged = registry.makeCounter(name: "guardline_accounts_flagged_total", help: "Accounts newly flagged")
+        connectionsAccepted = registry.makeCounter(name: "guardline_connections_accepted_total", help: "Connections accepted")
+        connectionsOpen = registry.makeGauge(name: "guardline_connections_open", help: "Connections open now")
+        reloads = registry.makeCounter(name: "guardline_reloads_total", help: "Successful reloads")
+        reloadFailures = registry.makeCounter(name: "guardline_reload_failures_total", help: "Reloads rejected (old generation kept)")
+        storeFailures = registry.makeCounter(name: "guardline_store_write_failures_total", help: "Failed SQLite batches (retried)")
+        generation = registry.makeGauge(name: "guardline_generation", help: "Running detector generation")
+        storePending = registry.makeGauge(name: "guardline_store_pending_rows", help: "Rows waiting for the SQLite writer")
+        accountsInMemory = registry.makeGauge(name: "guardline_accounts_in_memory", help: "Accounts held in memory")
+        var errors: [ErrorCode: Prometheus.Counter] = [:]
+        for code in ErrorCode.allCases {
+            errors[code] = registry.makeCounter(name: "guardline_errors_total", labels: [("code", code.rawValue)],
+                                                help: "Lines answered with an error, by code")
+        }
+        self.errors = errors
+    }
+
+    func countError(_ code: ErrorCode, by amount: Int) {
+        errors[code]?.increment(by: Int64(amount))
+    }
+
+    /// Prometheus text exposition.
+    func render() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
+
+/// Per-worker counts, published to `DaemonMetrics` once per chunk.
+struct WorkerCounters {
+    var events = 0
+    var signals = 0
+    var errors: [ErrorCode: Int] = [:]
+
+    mutating func publish(to metrics: DaemonMetrics) {
+        if events > 0 { metrics.events.increment(by: Int64(events)); events = 0 }
+        if signals > 0 { metrics.signals.increment(by: Int64(signals)); signals = 0 }
+        if !errors.isEmpty {
+            for (code, count) in errors { metrics.countError(code, by: count) }
+            errors.removeAll(keepingCapacity: true)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Logging
+import GuardlineEngine
+import GuardlineProtocol
+import GuardlineStore
+
+/// The long-lived shared services every worker uses. Each is thread-safe on
+/// its own; this only bundles them.
+final class DaemonServices: Sendable {
+    let logger: Logger
+    let engine: RiskEngine
+    let writer: StoreWriter
+    let generations: GenerationStore
+    let metrics: DaemonMetrics
+    let maxLineBytes: Int
+
+    init(logger: Logger, engine: RiskEngine, writer: StoreWriter, generations: GenerationStore,
+         metrics: DaemonMetrics, maxLineBytes: Int) {
+        self.logger = logger
+        self.engine = engine
+        self.writer = writer
+        self.generations = generations
+        self.metrics = metrics
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Persists an account flag (new or refreshed) and logs a new one.
+    func recordFlag(_ flag: AccountFlag, lastEventID: String) {
+        writer.enqueue(flag: AccountFlagRecord(accountID: flag.accountID, orgID: flag.orgID, risk: flag.risk,
+                                               flaggedAt: flag.time, reason: flag.reason, detectors: flag.detectors,
+                                               labels: flag.labels, eventCount: flag.eventCount, lastEventID: lastEventID))
+        if flag.isNew {
+            metrics.accountsFlagged.increment()
+            logger.notice("account.flagged", metadata: [
+                "account.id": "\(flag.accountID)", "org.id": "\(flag.orgID ?? "")", "risk": "\(flag.risk)",
+                "reason": "\(flag.reason)", "detectors": "\(flag.detectors.joined(separator: ","))",
+            ])
+        }
+    }
+
+    func recordOrgFlag(_ flag: OrgFlag) {
+        writer.enqueue(orgFlag: OrgFlagRecord(orgID: flag.orgID, flaggedAccounts: flag.flaggedAccounts, flaggedAt: flag.time))
+        logger.notice("org.flagged", metadata: ["org.id": "\(flag.orgID)", "flagged_accounts": "\(flag.flaggedAccounts)"])
+    }
+}

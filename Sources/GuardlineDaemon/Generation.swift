@@ -1,0 +1,35 @@
+import GuardlineDetectors
+import GuardlineEngine
+
+/// One detector as the daemon runs it (for `status`, metrics and signal rows).
+public struct DetectorInfo: Sendable {
+    public var name: String
+    public var version: String
+    public var kind: String
+    public var mode: String
+    public var severity: SignalSeverity
+    public var fileHash: String
+    public var labels: [String]
+    public var enforcing: Bool { mode == "enforce" }
+}
+
+/// An immutable snapshot of everything that decides verdicts: the config,
+/// the compiled rules and the behavioural detectors. Built completely off the
+/// hot path, validated, then swapped in whole (build, validate, swap); events
+/// finish on the generation they started on.
+public final class Generation: Sendable {
+    public let number: UInt64
+    public let config: DaemonConfig
+    public let ruleEngine: RuleEngine
+    public let behaviour: BehaviourRules
+    /// Every detector of the generation, rule detectors first in `RuleEngine` order.
+    public let detectors: [DetectorInfo]
+
+    init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo]) {
+        self.number = number
+        self.config = config
+        self.ruleEngine = ruleEngine
+        self.behaviour = behaviour
+        self.detectors = detectors
+    }
+}

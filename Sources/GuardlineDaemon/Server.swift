@@ -1,0 +1,77 @@
+import Dispatch
+import Foundation
+import GuardlineProtocol
+import GuardlineTransport
+import Synchronization
+
+/// Accepts NDJSON connections and spreads them over the workers. Owns the
+/// listeners and the table of open sessions (for a graceful shutdown).
+final class Server: Sendable {
+    private let services: DaemonServices
+    private let workers: [Worker]
+    private let acceptQueue = DispatchQueue(label: "guardline.accept")
+    private let listeners = Mutex<[Listener]>([])
+    private let sessions = Mutex<[UInt64: Session]>([:])
+    private let nextID = Atomic<UInt64>(1)
+    private let maxPendingReplyBytes: Int
+
+    init(services: DaemonServices, workerCount: Int, maxPendingReplyBytes: Int) {
+        self.services = services
+        self.maxPendingReplyBytes = maxPendingReplyBytes
+        workers = (0..<max(1, workerCount)).map { Worker(index: $0, services: services) }
+    }
+
+    /// Binds a listener; returns the bound address (the real port when 0 was asked).
+    func listen(on address: SocketAddress, responses: ResponseMode) throws(SocketError) -> SocketAddress {
+        let listener = try Listener(address: address, queue: acceptQueue, onError: { [services] error in
+            services.logger.error("listener.accept_failed", metadata: ["error": "\(error)"])
+        }, onAccept: { [weak self] fd in
+            self?.adopt(fd: fd, responses: responses)
+        })
+        listeners.withLock { $0.append(listener) }
+        listener.start()
+        return listener.address
+    }
+
+    private func adopt(fd: Int32, responses: ResponseMode) {
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        let worker = workers[Int(id % UInt64(workers.count))]
+        let connection = Connection(fd: fd, id: id, queue: worker.queue,
+                                    highWatermark: maxPendingReplyBytes, lowWatermark: maxPendingReplyBytes / 4)
+        let session = Session(connection: connection, worker: worker, mode: responses,
+                              maxLineBytes: services.maxLineBytes) { [weak self] session in
+            self?.sessions.withLock { _ = $0.removeValue(forKey: session.connection.id) }
+            self?.services.metrics.connectionsOpen.decrement()
+        }
+        connection.delegate = session
+        sessions.withLock { $0[id] = session }
+        services.metrics.connectionsAccepted.increment()
+        services.metrics.connectionsOpen.increment()
+        connection.start()
+    }
+
+    var openConnections: Int { sessions.withLock { $0.count } }
+
+    /// Graceful stop: no new connections; every byte already sent to us is
+    /// read and answered; replies are flushed; then connections close.
+    /// Returns when all are closed or `timeout` seconds have passed.
+    func shutdown(timeout: Double) {
+        listeners.withLock { all in
+            for listener in all { listener.close() }
+            all.removeAll()
+        }
+        let open = sessions.withLock { Array($0.values) }
+        for session in open {
+            session.worker.queue.async {
+                session.drainReadable()
+                session.connection.closeAfterFlush()
+            }
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while openConnections > 0 && Date() < deadline {
+            usleep(5_000)
+        }
+        // Everything answered so far was handled on the workers; wait for any chunk still running.
+        for worker in workers { worker.queue.sync {} }
+    }
+}

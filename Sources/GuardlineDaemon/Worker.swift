@@ -1,0 +1,139 @@
+import Dispatch
+import GuardlineDetectors
+import GuardlineEngine
+import GuardlineProtocol
+import GuardlineStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One worker queue and the per-thread state it owns: a JSON parser, a
+/// Vectorscan scanner (scratch) for the current generation, reusable hit
+/// arrays and the reply buffer. Every connection assigned to the worker runs
+/// on its queue, so none of this needs a lock.
+final class Worker: @unchecked Sendable {
+    let index: Int
+    let queue: DispatchQueue
+    private let services: DaemonServices
+    private let parser: EventParser
+    private var scanner: RuleScanner?
+    private var scannerGeneration: UInt64 = .max
+    private var ruleHits: [RuleHit] = []
+    private var hits: [SignalHit] = []
+    private var records: [SignalRecord] = []
+    private(set) var encoder = ReplyEncoder()
+    private var generation: Generation
+    private var now: Double = 0
+    private var counters = WorkerCounters()
+
+    init(index: Int, services: DaemonServices) {
+        self.index = index
+        self.services = services
+        queue = DispatchQueue(label: "guardline.worker.\(index)", qos: .userInitiated)
+        parser = EventParser(maxLineLength: services.maxLineBytes)
+        generation = services.generations.current
+    }
+
+    /// Starts a read chunk: picks up a newly swapped generation (rebuilding
+    /// the scanner's scratch for it) and reads the clock once for all its events.
+    func beginChunk() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let current = services.generations.current
+        if current.number != scannerGeneration {
+            generation = current
+            do {
+                scanner = try RuleScanner(engine: current.ruleEngine)
+                scannerGeneration = current.number
+            } catch {
+                services.logger.error("worker.scratch_failed", metadata: ["worker": "\(index)", "error": "\(error)"])
+            }
+        }
+        now = Worker.wallClock()
+        encoder.reset()
+    }
+
+    /// Ends a read chunk: hands the chunk's signal rows to the store writer in one call.
+    func endChunk() {
+        if !records.isEmpty {
+            services.writer.enqueue(records)
+            records.removeAll(keepingCapacity: true)
+        }
+        counters.publish(to: services.metrics)
+    }
+
+    /// Handles one framed line and appends its reply (unless `mode` is `.none`).
+    func handle(line: UnsafeRawBufferPointer, readable: Int, mode: inout ResponseMode) {
+        switch parser.parse(line, readable: readable) {
+        case .event(let event):
+            handle(event: event, mode: mode)
+        case .ping:
+            if mode == .verdict { encoder.appendPong() }
+        case .hello(let responses):
+            mode = responses
+            if mode == .verdict { encoder.appendHello(responses: responses) }
+        case let .failure(code, message, id):
+            counters.errors[code, default: 0] += 1
+            if mode == .verdict { encoder.appendError(code: code, message: message, id: id) }
+        }
+    }
+
+    /// A line longer than the limit: answered, and the rest of it skipped by the framer.
+    func handleTooLong(mode: ResponseMode) {
+        counters.errors[.lineTooLong, default: 0] += 1
+        if mode == .verdict {
+            encoder.appendError(code: .lineTooLong, message: ErrorCode.lineTooLongMessage(limit: services.maxLineBytes),
+                                id: Bytes(start: nil, count: 0))
+        }
+    }
+
+    private func handle(event: EventView, mode: ResponseMode) {
+        counters.events += 1
+        ruleHits.removeAll(keepingCapacity: true)
+        scanner?.scan(event, into: &ruleHits)
+        hits.removeAll(keepingCapacity: true)
+        for hit in ruleHits {
+            let detector = generation.detectors[hit.detectorIndex]
+            hits.append(SignalHit(detector: detector.name, version: detector.version, score: hit.score,
+                                  severity: detector.severity, enforcing: detector.enforcing,
+                                  labels: hit.labels, evidence: hit.evidence))
+        }
+        let time = event.timestamp ?? now
+        let outcome = services.engine.process(accountID: event.accountID, orgID: event.orgID, time: time,
+                                              isRefusal: event.isRefusal, text: event.text,
+                                              hits: &hits, rules: generation.behaviour)
+        var score = 0.0
+        var enforcing = 0
+        if !hits.isEmpty {
+            counters.signals += hits.count
+            record(event: event, time: time)
+            for hit in hits where hit.enforcing {
+                score = max(score, hit.score)
+                enforcing += 1
+            }
+        }
+        if let flag = outcome.flag { services.recordFlag(flag, lastEventID: event.id.string) }
+        if let orgFlag = outcome.orgFlag { services.recordOrgFlag(orgFlag) }
+        guard mode == .verdict else { return }
+        encoder.appendVerdict(id: event.id, score: score, flagged: outcome.flagged, risk: outcome.risk,
+                              signals: hits, enforcingCount: enforcing)
+    }
+
+    private func record(event: EventView, time: Double) {
+        let eventID = event.id.string
+        let accountID = event.accountID.string
+        let orgID = event.orgID.count > 0 ? event.orgID.string : nil
+        let conversationID = event.conversationID.count > 0 ? event.conversationID.string : nil
+        for hit in hits {
+            records.append(SignalRecord(eventID: eventID, accountID: accountID, orgID: orgID, conversationID: conversationID,
+                                        detector: hit.detector, detectorVersion: hit.version,
+                                        mode: hit.enforcing ? "enforce" : "shadow", score: hit.score,
+                                        labels: hit.labels, evidence: hit.evidence, createdAt: time))
+        }
+    }
+
+    static func wallClock() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
