@@ -13,10 +13,15 @@ public final class Daemon: @unchecked Sendable {
         public var configPath: String?
         public var listen: String?
         public var database: String?
-        public init(configPath: String? = nil, listen: String? = nil, database: String? = nil) {
+        public var metricsListen: String?
+        public var workers: Int?
+        public init(configPath: String? = nil, listen: String? = nil, database: String? = nil, metricsListen: String? = nil,
+                    workers: Int? = nil) {
+            self.workers = workers
             self.configPath = configPath
             self.listen = listen
             self.database = database
+            self.metricsListen = metricsListen
         }
     }
 
@@ -44,6 +49,8 @@ public final class Daemon: @unchecked Sendable {
         }
         if let listen = options.listen { config.listen = listen }
         if let database = options.database { config.database = database }
+        if let metrics = options.metricsListen { config.metricsListen = metrics }
+        if let workers = options.workers { config.workers = max(1, workers) }
         self.config = config
         let generation = try GenerationBuilder.build(number: 1, config: config)
         store = try Store(path: config.database)

@@ -127,3 +127,15 @@ enum Syscalls {
         _ = fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK)
     }
 }
+
+extension Syscalls {
+    /// poll(2) with EINTR retried; returns the number of ready descriptors.
+    static func poll(_ fds: inout [pollfd], timeoutMilliseconds: Int32) throws(SocketError) -> Int {
+        while true {
+            let rc = fds.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
+            if rc >= 0 { return Int(rc) }
+            if errno == EINTR { continue }
+            throw .failed(call: "poll", errno: errno)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import GuardlineDaemon
+import GuardlineTransport
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure throughput and latency over loopback: events/s and p50/p99/p999.",
+        discussion: """
+        Without --to, starts `guardline serve` (shipped detectors, a temporary database) and drives it.
+        Each connection keeps --in-flight events outstanding (pipelined); latency is send-to-verdict per event.
+        """)
+
+    @Option(help: "Target an already running daemon at HOST:PORT instead of starting one.")
+    var to: String?
+
+    @Option(help: "Connections.")
+    var connections = 8
+
+    @Option(help: "Events in flight per connection.")
+    var inFlight = 64
+
+    @Option(help: "Measured seconds per run.")
+    var duration = 10.0
+
+    @Option(help: "Unmeasured warm-up seconds per run.")
+    var warmup = 2.0
+
+    @Option(help: "Runs; the median run is reported (shared machines swing by tens of percent).")
+    var runs = 1
+
+    @Option(help: "NDJSON file of events to cycle through (default: generated ~900-byte multilingual events).")
+    var file: String?
+
+    @Option(help: "Worker queues of the daemon started by bench.")
+    var workers = 1
+
+    @Option(help: "Config file for the daemon started by bench.")
+    var config: String?
+
+    func run() throws {
+        let pool = try loadPool()
+        var daemon: DaemonProcess?
+        let address: SocketAddress
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("guardline-bench-\(getpid())")
+        if let to {
+            address = try SocketAddress(parsing: to)
+        } else {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            var args = ["--listen", "127.0.0.1:0", "--db", scratch.appendingPathComponent("bench.db").path,
+                        "--metrics-listen", "", "--workers", "\(workers)"]
+            if let config { args += ["--config", config] }
+            let process = DaemonProcess(executable: CommandLine.arguments[0], arguments: args)
+            try process.start()
+            daemon = process
+            address = process.address!
+        }
+        defer {
+            daemon?.stop()
+            try? FileManager.default.removeItem(at: scratch)
+        }
+        let eventBytes = pool.bytes.count / max(1, pool.offsets.count - 1)
+        print("guardline bench: \(connections) connections × \(inFlight) in flight, ~\(eventBytes)-byte events, " +
+              "\(Int(warmup))s warm-up + \(Int(duration))s measured, \(runs) run(s), target \(address)\(daemon == nil ? "" : " (\(workers) worker(s))")")
+        var results: [LoadDriver.Result] = []
+        for run in 1...max(1, runs) {
+            let driver = LoadDriver(connections: connections, inFlight: inFlight, pool: pool)
+            let result = try driver.run(address: address, warmup: warmup, duration: duration)
+            print(String(format: "run %d: %.0f events/s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  errors %d",
+                         run, result.eventsPerSecond, result.percentile(50), result.percentile(99), result.percentile(99.9), result.errors))
+            results.append(result)
+        }
+        let median = results.sorted { $0.eventsPerSecond < $1.eventsPerSecond }[results.count / 2]
+        print(String(format: "median: %.0f events/s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms",
+                     median.eventsPerSecond, median.percentile(50), median.percentile(99), median.percentile(99.9)))
+    }
+
+    private func loadPool() throws -> (bytes: [UInt8], offsets: [Int]) {
+        guard let file else {
+            var generator = BenchEventGenerator()
+            return generator.pool(count: 4096)
+        }
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        for line in text.split(separator: "\n") where !line.isEmpty {
+            offsets.append(bytes.count)
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(0x0A)
+        }
+        guard !offsets.isEmpty else { throw ValidationError("\(file) holds no events") }
+        offsets.append(bytes.count)
+        return (bytes, offsets)
+    }
+}
