@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "GuardlineDetectorsTests", dependencies: ["GuardlineDetectors"]),
         .testTarget(name: "GuardlineEngineTests", dependencies: ["GuardlineEngine"]),
         .testTarget(name: "GuardlineStoreTests", dependencies: ["GuardlineStore"]),
-        .testTarget(name: "GuardlineDaemonTests", dependencies: ["GuardlineDaemon", "guardline"]),
+        .testTarget(name: "GuardlineDaemonTests", dependencies: ["GuardlineDaemon", "GuardlineTransport", "GuardlineStore", "guardline", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

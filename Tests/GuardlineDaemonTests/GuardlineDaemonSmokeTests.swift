@@ -1,6 +1,0 @@
-import XCTest
-@testable import GuardlineDaemon
-
-final class GuardlineDaemonSmokeTests: XCTestCase {
-    func test_moduleLinks() {}
-}
