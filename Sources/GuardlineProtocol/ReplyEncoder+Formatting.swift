@@ -61,14 +61,21 @@ extension ReplyEncoder {
             appendExponential(value)
             return
         }
-        let scaled = UInt64((magnitude * 10_000).rounded())
-        if scaled == 0 {
+        // Split before scaling: magnitude * 10_000 would lose the fraction's digits for
+        // large values, while magnitude - whole is exact.
+        var whole = magnitude.rounded(.down)
+        var fraction = UInt64(((magnitude - whole) * 10_000).rounded())
+        if fraction == 10_000 {
+            whole += 1
+            fraction = 0
+        }
+        let integer = UInt64(whole)
+        if integer == 0 && fraction == 0 {
             bytes.append(UInt8(ascii: "0"))
             return
         }
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        appendDigits(scaled / 10_000)
-        var fraction = scaled % 10_000
+        appendDigits(integer)
         guard fraction != 0 else { return }
         bytes.append(UInt8(ascii: "."))
         var divisor: UInt64 = 1_000
