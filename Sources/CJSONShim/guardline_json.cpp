@@ -58,6 +58,22 @@ struct line_state {
     bool type_seen = false;
 };
 
+// A field's key. Without a backslash the raw bytes are the key (stage 1 has already checked
+// UTF-8, quotes and control characters), which saves a parse_string call per key; with one,
+// simdjson unescapes (and validates) it.
+inline error_code read_key(simdjson::simdjson_result<ondemand::field> &field, std::string_view &key) {
+    ondemand::raw_json_string raw;
+    SIMDJSON_TRY(field.key().get(raw));
+    const char *start = raw.raw();
+    const char *end = start;
+    while (*end != '"' && *end != '\\') { end++; } // the closing quote exists: stage 1 matched it
+    if (*end == '"') {
+        key = std::string_view(start, size_t(end - start));
+        return simdjson::SUCCESS;
+    }
+    return field.unescaped_key().get(key);
+}
+
 // Walks a value completely, validating its syntax and every string escape, and keeps nothing.
 error_code skip_value(ondemand::value value, int depth) {
     if (depth > max_nesting) { return simdjson::DEPTH_ERROR; }
@@ -69,7 +85,7 @@ error_code skip_value(ondemand::value value, int depth) {
         SIMDJSON_TRY(value.get_object().get(object));
         for (auto field : object) {
             std::string_view key;
-            SIMDJSON_TRY(field.unescaped_key().get(key));
+            SIMDJSON_TRY(read_key(field, key));
             ondemand::value child;
             SIMDJSON_TRY(field.value().get(child));
             SIMDJSON_TRY(skip_value(child, depth + 1));
@@ -87,6 +103,12 @@ error_code skip_value(ondemand::value value, int depth) {
         return simdjson::SUCCESS;
     }
     case ondemand::json_type::string: {
+        // Only escapes need checking beyond stage 1; unescaping a string we drop is waste.
+        std::string_view token = value.raw_json_token();
+        if (std::memchr(token.data() + 1, '\\', token.size() - 1) == nullptr) {
+            ondemand::raw_json_string raw;
+            return value.get_raw_json_string().get(raw);
+        }
         std::string_view text;
         return value.get_string().get(text);
     }
@@ -119,7 +141,7 @@ error_code capture_raw(ondemand::value value, gl_str *raw, bool *refusal) {
         SIMDJSON_TRY(value.get_object().get(object));
         for (auto field : object) {
             std::string_view key;
-            SIMDJSON_TRY(field.unescaped_key().get(key));
+            SIMDJSON_TRY(read_key(field, key));
             ondemand::value child;
             SIMDJSON_TRY(field.value().get(child));
             ondemand::json_type type;
@@ -262,7 +284,7 @@ error_code read_tool_call(line_state &state, ondemand::value value, int index) {
     SIMDJSON_TRY(value.get_object().get(object));
     for (auto field : object) {
         std::string_view key;
-        SIMDJSON_TRY(field.unescaped_key().get(key));
+        SIMDJSON_TRY(read_key(field, key));
         ondemand::value child;
         SIMDJSON_TRY(field.value().get(child));
         if (key == "name") {
@@ -487,7 +509,7 @@ gl_status gl_parse(gl_parser *parser, const char *line, size_t len, size_t capac
     line_state state{parser, out};
     for (auto field : object) {
         std::string_view key;
-        error = field.unescaped_key().get(key);
+        error = read_key(field, key);
         if (error) { return json_failure(error, buf, len); }
         ondemand::value value;
         error = field.value().get(value);
