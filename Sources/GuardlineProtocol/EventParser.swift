@@ -12,7 +12,8 @@ public final class EventParser {
     /// The longest line (without its newline) that `parse` accepts.
     public let maximumLineLength: Int
     private let handle: OpaquePointer
-    private var event = gl_event()
+    /// Allocated once: a stored `var` would cost a dynamic exclusivity check per parse.
+    private let event: UnsafeMutablePointer<gl_event>
 
     /// - Parameter maxLineLength: the framer's limit; longer lines fail with `line_too_long`.
     public init(maxLineLength: Int) {
@@ -23,9 +24,12 @@ public final class EventParser {
         }
         self.maximumLineLength = maxLineLength
         self.handle = handle
+        event = UnsafeMutablePointer<gl_event>.allocate(capacity: 1)
+        event.initialize(to: gl_event())
     }
 
     deinit {
+        event.deallocate()
         gl_parser_destroy(handle)
     }
 
@@ -40,11 +44,11 @@ public final class EventParser {
         guard let base = line.baseAddress, line.count > 0 else {
             return .failure(.invalidJSON, message: "line is empty", id: Bytes(start: nil, count: 0))
         }
-        let status = gl_parse(handle, base.assumingMemoryBound(to: CChar.self), line.count, readable, &event)
-        let view = EventView(raw: event)
+        let status = gl_parse(handle, base.assumingMemoryBound(to: CChar.self), line.count, readable, event)
+        let view = EventView(raw: event.pointee)
         switch status {
         case GL_OK:
-            switch event.type {
+            switch event.pointee.type {
             case GL_TYPE_PING:
                 return .ping
             case GL_TYPE_HELLO:
@@ -59,9 +63,10 @@ public final class EventParser {
         case GL_ERR_UNKNOWN_TYPE:
             return .failure(.unknownType, message: ErrorCode.unknownTypeMessage(type: view.typeName), id: view.id)
         case GL_ERR_INVALID_EVENT:
-            let field = event.error_field.map { String(cString: $0) } ?? "?"
-            let detail = event.error_detail.map { String(cString: $0) } ?? "is invalid"
-            let index = event.error_index >= 0 ? Int(event.error_index) : nil
+            let raw = event.pointee
+            let field = raw.error_field.map { String(cString: $0) } ?? "?"
+            let detail = raw.error_detail.map { String(cString: $0) } ?? "is invalid"
+            let index = raw.error_index >= 0 ? Int(raw.error_index) : nil
             let message = ErrorCode.invalidEventMessage(field: field, detail: detail, index: index)
             return .failure(.invalidEvent, message: message, id: view.id)
         default:

@@ -36,23 +36,24 @@ public struct ReplyEncoder {
 
     /// `{"ok":true,"type":"pong"}`
     public mutating func appendPong() {
-        appendRaw(#"{"ok":true,"type":"pong"}"#.utf8)
+        appendLiteral(#"{"ok":true,"type":"pong"}"#)
         bytes.append(0x0A)
     }
 
     /// `{"ok":false,"id":"…","error":{"code":"…","message":"…"}}`; `id` is left out when empty.
     public mutating func appendError(_ code: ErrorCode, message: String, id: Bytes) {
-        appendRaw(#"{"ok":false,"#.utf8)
+        appendLiteral(#"{"ok":false,"#)
         if id.count > 0 {
-            appendRaw(#""id":"#.utf8)
+            appendLiteral(#""id":"#)
             appendString(id)
             bytes.append(UInt8(ascii: ","))
         }
-        appendRaw(#""error":{"code":""#.utf8)
-        appendRaw(code.rawValue.utf8)
-        appendRaw(#"","message":"#.utf8)
+        appendLiteral(#""error":{"code":""#)
+        var code = code.rawValue
+        code.withUTF8 { bytes.append(contentsOf: $0) }
+        appendLiteral(#"","message":"#)
         appendString(message)
-        appendRaw("}}\n".utf8)
+        appendLiteral("}}\n")
     }
 
     /// `{"id":"…","ok":true,"score":0.83,"flagged":false,"risk":1.25,"signals":[…]}`
@@ -62,30 +63,41 @@ public struct ReplyEncoder {
         id: Bytes, score: Double, flagged: Bool, risk: Double,
         signalCount: Int, signal: (_ index: Int) -> SignalFragment
     ) {
-        appendRaw(#"{"id":"#.utf8)
+        appendLiteral(#"{"id":"#)
         appendString(id)
-        appendRaw(#","ok":true,"score":"#.utf8)
+        appendLiteral(#","ok":true,"score":"#)
         appendNumber(score)
-        appendRaw(flagged ? #","flagged":true,"risk":"#.utf8 : #","flagged":false,"risk":"#.utf8)
+        appendLiteral(flagged ? #","flagged":true,"risk":"# : #","flagged":false,"risk":"#)
         appendNumber(risk)
-        appendRaw(#","signals":["#.utf8)
+        appendLiteral(#","signals":["#)
         for index in 0..<signalCount {
             let fragment = signal(index)
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            appendRaw(#"{"detector":"#.utf8)
+            appendLiteral(#"{"detector":"#)
             appendRaw(fragment.nameJSON)
-            appendRaw(#","score":"#.utf8)
+            appendLiteral(#","score":"#)
             appendNumber(fragment.score)
-            appendRaw(#","labels":"#.utf8)
+            appendLiteral(#","labels":"#)
             appendRaw(fragment.labelsJSON)
             bytes.append(UInt8(ascii: "}"))
         }
-        appendRaw("]}\n".utf8)
+        appendLiteral("]}\n")
     }
 
-    /// Appends bytes as they are: pre-encoded JSON fragments.
-    public mutating func appendRaw<Fragment: Sequence<UInt8>>(_ fragment: Fragment) {
+    /// Appends bytes as they are: pre-encoded JSON fragments (concrete overloads, so a call
+    /// from another module is not an unspecialised generic).
+    public mutating func appendRaw(_ fragment: [UInt8]) {
         bytes.append(contentsOf: fragment)
+    }
+
+    /// Appends bytes as they are; see `appendRaw(_: [UInt8])`.
+    public mutating func appendRaw(_ fragment: Bytes) {
+        bytes.append(contentsOf: fragment)
+    }
+
+    /// Appends a fixed fragment; a `StaticString` is copied as one block, unlike a `String.UTF8View`.
+    mutating func appendLiteral(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// A JSON string literal (with quotes) for `text`, to cache and pass to `appendRaw`.

@@ -92,9 +92,9 @@ final class ReplyEncoderTests: XCTestCase {
         for _ in 0..<2000 {
             let value = Double.random(in: -1e6...1e6, using: &generator) / Double([1, 10, 1000, 1e5].randomElement(using: &generator)!)
             var encoder = ReplyEncoder()
-            encoder.appendRaw("[".utf8)
+            encoder.appendRaw(Array("[".utf8))
             encoder.appendNumber(value)
-            encoder.appendRaw("]".utf8)
+            encoder.appendRaw(Array("]".utf8))
             let decoded = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(encoder.bytes)) as? [Double])
             XCTAssertEqual(decoded[0], value, accuracy: 0.00005 + value.magnitude * 1e-12)
         }
