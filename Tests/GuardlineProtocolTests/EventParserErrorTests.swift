@@ -31,6 +31,13 @@ final class EventParserErrorTests: XCTestCase {
         for line in lines { assertFailure(line, .invalidJSON) }
     }
 
+    func test_parser_limitsNestingOfIgnoredValues() {
+        let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        assertFailure(#"{"id":"e","account_id":"a","x":\#(deep)}"#, .invalidJSON, id: "e")
+        let fine = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        XCTAssertEqual(parser.parsed(#"{"id":"e","account_id":"a","x":\#(fine)}"#).kind, .event)
+    }
+
     func test_parser_keepsIDReadBeforeASyntaxError() {
         assertFailure(#"{"id":"e7","account_id":"a","x":[}]}"#, .invalidJSON, id: "e7")
     }
