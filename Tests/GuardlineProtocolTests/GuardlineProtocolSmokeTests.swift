@@ -1,6 +1,0 @@
-import XCTest
-@testable import GuardlineProtocol
-
-final class GuardlineProtocolSmokeTests: XCTestCase {
-    func test_moduleLinks() {}
-}
