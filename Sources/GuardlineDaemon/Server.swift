@@ -38,8 +38,7 @@ final class Server: Sendable {
         let worker = workers[Int(id % UInt64(workers.count))]
         let connection = Connection(fd: fd, id: id, queue: worker.queue,
                                     highWatermark: maxPendingReplyBytes, lowWatermark: maxPendingReplyBytes / 4)
-        let session = Session(connection: connection, worker: worker, mode: responses,
-                              maxLineBytes: services.maxLineBytes) { [weak self] session in
+        let session = Session(connection: connection, worker: worker, mode: responses) { [weak self] session in
             self?.sessions.withLock { _ = $0.removeValue(forKey: session.connection.id) }
             self?.services.metrics.connectionsOpen.decrement()
         }

@@ -3,6 +3,7 @@ import GuardlineDetectors
 import GuardlineEngine
 import GuardlineProtocol
 import GuardlineStore
+import GuardlineTransport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,10 @@ final class Worker: @unchecked Sendable {
     private var ruleHits: [RuleHit] = []
     private var hits: [SignalHit] = []
     private var records: [SignalRecord] = []
-    private(set) var encoder = ReplyEncoder()
+    private(set) var encoder = ReplyEncoder(capacity: 256 << 10)
+    /// Shared by every connection of this worker; a connection keeps only its `PendingInput`.
+    private var framer: LineFramer
+    private let readSize: Int
     private var generation: Generation
     private var now: Double = 0
     private var counters = WorkerCounters()
@@ -31,12 +35,49 @@ final class Worker: @unchecked Sendable {
         self.services = services
         queue = DispatchQueue(label: "guardline.worker.\(index)", qos: .userInitiated)
         parser = EventParser(maxLineLength: services.maxLineBytes)
+        readSize = 256 << 10
+        framer = LineFramer(maximumLineLength: services.maxLineBytes, readCapacity: readSize)
         generation = services.generations.current
+    }
+
+    /// Handles one readable event of a connection: one read of up to 256 KiB,
+    /// every complete line in it, and one `send` of all the replies.
+    /// Returns the bytes read (0: nothing now, or end of input).
+    @discardableResult
+    func serve(_ connection: Connection, pending: inout PendingInput, mode: inout ResponseMode) -> Int {
+        dispatchPrecondition(condition: .onQueue(queue))
+        beginChunk()
+        framer.resume(&pending)
+        let count = framer.withWritableTail(minimum: readSize) { connection.read(into: $0) }
+        if count > 0 {
+            framer.forEachLine { item in dispatch(item, mode: &mode) }
+        }
+        framer.suspend(into: &pending)
+        endChunk(connection)
+        return count
+    }
+
+    /// End of input: a last line without a newline is still a line.
+    func finish(_ connection: Connection, pending: inout PendingInput, mode: inout ResponseMode) {
+        beginChunk()
+        framer.resume(&pending)
+        framer.finish { item in dispatch(item, mode: &mode) }
+        framer.suspend(into: &pending)
+        endChunk(connection)
+    }
+
+    private func dispatch(_ item: LineFramer.Item, mode: inout ResponseMode) {
+        switch item {
+        case let .line(bytes, readable):
+            handle(line: bytes, readable: readable, mode: &mode)
+        case .tooLong:
+            handleTooLong(mode: mode)
+        }
     }
 
     /// Starts a read chunk: picks up a newly swapped generation (rebuilding
     /// the scanner's scratch for it) and reads the clock once for all its events.
-    func beginChunk() {
+    private func beginChunk() {
         dispatchPrecondition(condition: .onQueue(queue))
         let current = services.generations.current
         if current.number != scannerGeneration {
@@ -49,20 +90,24 @@ final class Worker: @unchecked Sendable {
             }
         }
         now = Worker.wallClock()
-        encoder.reset()
+        encoder.removeAll()
     }
 
-    /// Ends a read chunk: hands the chunk's signal rows to the store writer in one call.
-    func endChunk() {
+    /// Ends a read chunk: hands the chunk's signal rows to the store writer in
+    /// one call, then writes every reply of the chunk at once.
+    private func endChunk(_ connection: Connection) {
         if !records.isEmpty {
             services.writer.enqueue(records)
             records.removeAll(keepingCapacity: true)
         }
         counters.publish(to: services.metrics)
+        if !encoder.bytes.isEmpty {
+            encoder.bytes.withUnsafeBytes { connection.send($0) }
+        }
     }
 
     /// Handles one framed line and appends its reply (unless `mode` is `.none`).
-    func handle(line: UnsafeRawBufferPointer, readable: Int, mode: inout ResponseMode) {
+    private func handle(line: UnsafeRawBufferPointer, readable: Int, mode: inout ResponseMode) {
         switch parser.parse(line, readable: readable) {
         case .event(let event):
             handle(event: event, mode: mode)
@@ -70,18 +115,18 @@ final class Worker: @unchecked Sendable {
             if mode == .verdict { encoder.appendPong() }
         case .hello(let responses):
             mode = responses
-            if mode == .verdict { encoder.appendHello(responses: responses) }
+            if mode == .verdict { encoder.appendRaw(Self.helloVerdict) }
         case let .failure(code, message, id):
             counters.errors[code, default: 0] += 1
-            if mode == .verdict { encoder.appendError(code: code, message: message, id: id) }
+            if mode == .verdict { encoder.appendError(code, message: message, id: id) }
         }
     }
 
     /// A line longer than the limit: answered, and the rest of it skipped by the framer.
-    func handleTooLong(mode: ResponseMode) {
+    private func handleTooLong(mode: ResponseMode) {
         counters.errors[.lineTooLong, default: 0] += 1
         if mode == .verdict {
-            encoder.appendError(code: .lineTooLong, message: ErrorCode.lineTooLongMessage(limit: services.maxLineBytes),
+            encoder.appendError(.lineTooLong, message: ErrorCode.lineTooLongMessage(limit: services.maxLineBytes),
                                 id: Bytes(start: nil, count: 0))
         }
     }
@@ -114,8 +159,20 @@ final class Worker: @unchecked Sendable {
         if let flag = outcome.flag { services.recordFlag(flag, lastEventID: event.id.string) }
         if let orgFlag = outcome.orgFlag { services.recordOrgFlag(orgFlag) }
         guard mode == .verdict else { return }
+        let hits = self.hits
         encoder.appendVerdict(id: event.id, score: score, flagged: outcome.flagged, risk: outcome.risk,
-                              signals: hits, enforcingCount: enforcing)
+                              signalCount: enforcing) { index in
+            // The index-th enforcing hit (shadow hits never appear in a verdict).
+            var seen = -1
+            for hit in hits where hit.enforcing {
+                seen += 1
+                if seen == index {
+                    return SignalFragment(nameJSON: ReplyEncoder.quoted(hit.detector), score: hit.score,
+                                          labelsJSON: ReplyEncoder.quotedArray(hit.labels))
+                }
+            }
+            return SignalFragment(nameJSON: Self.emptyString, score: 0, labelsJSON: Self.emptyArray)
+        }
     }
 
     private func record(event: EventView, time: Double) {
@@ -130,6 +187,10 @@ final class Worker: @unchecked Sendable {
                                         labels: hit.labels, evidence: hit.evidence, createdAt: time))
         }
     }
+
+    static let helloVerdict = Array(#"{"ok":true,"type":"hello","responses":"verdict"}"#.utf8) + [0x0A]
+    static let emptyString: [UInt8] = [0x22, 0x22]
+    static let emptyArray: [UInt8] = [0x5B, 0x5D]
 
     static func wallClock() -> Double {
         var ts = timespec()

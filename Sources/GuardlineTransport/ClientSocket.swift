@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// A blocking TCP client socket for the CLI (`send`, `bench`) and tests.
-/// Owns its descriptor and closes it on `close()` or deinit.
-public final class ClientSocket {
+/// Owns its descriptor and closes it on `close()` or deinit. One thread may
+/// write while another reads (the kernel allows it); `close()` only once both are done.
+public final class ClientSocket: @unchecked Sendable {
     public let fd: Int32
     private var open = true
 

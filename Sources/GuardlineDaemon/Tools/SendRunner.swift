@@ -15,9 +15,16 @@ public struct SendRunner {
 
     public var address: SocketAddress
     public var connections: Int
-    public var progress: ((Int, Int) -> Void)?
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
-    public init(address: SocketAddress, connections: Int, progress: ((Int, Int) -> Void)? = nil) {
+    /// Shared by the reader and writer threads of every connection.
+    private final class Tally: @unchecked Sendable {
+        let lock = NSLock()
+        var summary = Summary()
+        var failure: (any Error)?
+    }
+
+    public init(address: SocketAddress, connections: Int, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.address = address
         self.connections = max(1, connections)
         self.progress = progress
@@ -51,11 +58,11 @@ public struct SendRunner {
             }
         }
         let started = Date()
-        let lock = NSLock()
-        var summary = Summary()
-        summary.sent = total
-        var failure: (any Error)?
+        let lineCount = total
+        let tally = Tally()
+        tally.summary.sent = total
         let group = DispatchGroup()
+        let progress = self.progress
         for lane in lanes where !lane.isEmpty {
             let socket = try ClientSocket(connectingTo: address)
             group.enter()
@@ -67,7 +74,7 @@ public struct SendRunner {
                     try socket.writeAll(payload)
                     socket.shutdownWrite()
                 } catch {
-                    lock.lock(); failure = error; lock.unlock()
+                    tally.lock.lock(); tally.failure = error; tally.lock.unlock()
                 }
             }
             group.enter()
@@ -83,25 +90,25 @@ public struct SendRunner {
                     while let newline = partial.firstIndex(of: 0x0A) {
                         let reply = partial[..<newline]
                         let request = index < lane.count ? lane[index] : ""
-                        lock.lock()
-                        record(reply: Array(reply), request: request, into: &summary)
-                        let done = summary.verdicts
-                        lock.unlock()
+                        tally.lock.lock()
+                        Self.record(reply: Array(reply), request: request, into: &tally.summary)
+                        let done = tally.summary.verdicts
+                        tally.lock.unlock()
                         partial.removeSubrange(...newline)
                         index += 1
-                        if done % 10_000 == 0 { progress?(done, total) }
+                        if done % 10_000 == 0 { progress?(done, lineCount) }
                     }
                 }
             }
         }
         group.wait()
-        if let failure { throw failure }
-        summary.seconds = Date().timeIntervalSince(started)
-        progress?(summary.verdicts, total)
-        return summary
+        if let failure = tally.failure { throw failure }
+        tally.summary.seconds = Date().timeIntervalSince(started)
+        progress?(tally.summary.verdicts, total)
+        return tally.summary
     }
 
-    private func record(reply: [UInt8], request: Substring, into summary: inout Summary) {
+    private static func record(reply: [UInt8], request: Substring, into summary: inout Summary) {
         summary.verdicts += 1
         guard let object = try? JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any] else {
             summary.errorsByCode["unreadable_reply", default: 0] += 1
