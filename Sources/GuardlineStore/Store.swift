@@ -44,6 +44,11 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "guardline.store"
+        configuration.prepareDatabase { db in
+            // In WAL mode NORMAL never corrupts the database; a power cut may lose the
+            // last commits, and it saves an fsync per batch on the writer.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -24,7 +24,7 @@ public final class StoreWriter: @unchecked Sendable {
     /// Guards every field below and wakes the writer thread and `flush()` waiters.
     private let condition = NSCondition()
     private var pending: [PendingWrite] = []
-    /// The batch the writer thread holds while writing or retrying it.
+    /// Rows the writer thread has taken but not yet committed (including a batch being retried).
     private var inFlightRows = 0
     /// Rows ever accepted; `flush()` waits until `committedRows` reaches the value it saw.
     private var enqueuedRows: UInt64 = 0
@@ -143,13 +143,18 @@ public final class StoreWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The writer thread: gather a batch, commit it, retry it with backoff on failure.
+    /// The writer thread: take everything pending, commit it in transactions of at most
+    /// `maxBatchRows`, and retry a failed transaction with backoff until it commits.
     private func runLoop() {
+        // Rows taken from `pending`; `batch[committed...]` is not yet written.
         var batch: [PendingWrite] = []
+        var committed = 0
         var backoff: TimeInterval = 0
         condition.lock()
         while true {
-            if batch.isEmpty {
+            if committed == batch.count {
+                batch.removeAll(keepingCapacity: true)
+                committed = 0
                 while pending.isEmpty && !closeRequested { condition.wait() }
                 if pending.isEmpty { break }
                 // Let a batch fill for up to flushInterval unless it is already big or someone waits.
@@ -157,15 +162,17 @@ public final class StoreWriter: @unchecked Sendable {
                 while pending.count < maxBatchRows && flushWaiters == 0 && !closeRequested {
                     if !condition.wait(until: deadline) { break }
                 }
-                takeBatch(into: &batch)
-            } else {
+                // Swap buffers: O(1), and neither array reallocates in steady state.
+                swap(&batch, &pending)
+            } else if backoff > 0 {
                 let retryAt = Date(timeIntervalSinceNow: backoff)
                 while !abandonRequested && condition.wait(until: retryAt) {}
                 if abandonRequested { break }
             }
-            inFlightRows = batch.count
+            let slice = batch[committed..<min(batch.count, committed + maxBatchRows)]
+            inFlightRows = batch.count - committed
             condition.unlock()
-            let failure = commit(batch)
+            let failure = commit(slice)
             condition.lock()
             if let failure {
                 statistics.failures += 1
@@ -174,11 +181,11 @@ public final class StoreWriter: @unchecked Sendable {
                 onError(failure)
                 condition.lock()
             } else {
-                committedRows += UInt64(batch.count)
-                statistics.rowsWritten += UInt64(batch.count)
+                committed += slice.count
+                committedRows += UInt64(slice.count)
+                statistics.rowsWritten += UInt64(slice.count)
                 statistics.batchesWritten += 1
-                inFlightRows = 0
-                batch.removeAll(keepingCapacity: true)
+                inFlightRows = batch.count - committed
                 backoff = 0
                 condition.broadcast()
             }
@@ -189,23 +196,11 @@ public final class StoreWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Moves up to `maxBatchRows` rows from the front of `pending` into the empty `batch`.
-    /// Called with the lock held.
-    private func takeBatch(into batch: inout [PendingWrite]) {
-        if pending.count <= maxBatchRows {
-            // Swap buffers so neither array reallocates in steady state.
-            swap(&batch, &pending)
-        } else {
-            batch.append(contentsOf: pending[0..<maxBatchRows])
-            pending.removeFirst(maxBatchRows)
-        }
-    }
-
     /// Writes one batch in one transaction; returns the failure instead of throwing so
     /// the loop keeps the batch for a retry.
-    private func commit(_ batch: [PendingWrite]) -> StoreError? {
+    private func commit(_ batch: ArraySlice<PendingWrite>) -> StoreError? {
         do {
-            try database.write { db in try Self.write(batch[...], in: db) }
+            try database.write { db in try Self.write(batch, in: db) }
             return nil
         } catch {
             return StoreError.from(error, path: path, operation: "write batch of \(batch.count) rows")
