@@ -47,13 +47,13 @@ enum JSONValue: Equatable {
             text += outer + "]"
         case .object(let members) where !members.isEmpty:
             text += "{\n"
-            let keys = members.keys.sorted()
-            for (index, key) in keys.enumerated() {
+            let sorted = members.sorted { $0.key < $1.key }
+            for (index, member) in sorted.enumerated() {
                 text += inner
-                JSONStringArray.appendQuoted(key, to: &text)
+                JSONStringArray.appendQuoted(member.key, to: &text)
                 text += ": "
-                members[key]!.write(to: &text, indent: indent + 1)
-                text += index == keys.count - 1 ? "\n" : ",\n"
+                member.value.write(to: &text, indent: indent + 1)
+                text += index == sorted.count - 1 ? "\n" : ",\n"
             }
             text += outer + "}"
         default:
@@ -76,11 +76,11 @@ enum JSONValue: Equatable {
             text += "]"
         case .object(let members):
             text += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { text += "," }
-                JSONStringArray.appendQuoted(key, to: &text)
+                JSONStringArray.appendQuoted(member.key, to: &text)
                 text += ":"
-                members[key]!.writeCompact(to: &text)
+                member.value.writeCompact(to: &text)
             }
             text += "}"
         }

@@ -104,8 +104,9 @@ public final class StoreWriter: @unchecked Sendable {
         }
     }
 
-    /// Flushes, then stops the writer thread. Rows enqueued afterwards are refused and
-    /// reported through `onError` as `StoreError.writerClosed`.
+    /// Flushes, then stops the writer thread. The thread keeps the writer alive until
+    /// this is called, so every writer must be closed (the daemon does it at shutdown).
+    /// Rows enqueued afterwards are refused and reported through `onError` as `StoreError.writerClosed`.
     ///
     /// - Throws: `StoreError.flushTimedOut` if rows could not be committed within
     ///   `timeout`; the thread is stopped anyway and those rows are lost.

@@ -104,6 +104,22 @@ final class StoreOpeningTests: XCTestCase {
         }
     }
 
+    func test_open_databaseHeldExclusivelyByAnotherConnectionFailsAsLocked() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("guardline.db")
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true  // the lock must outlive one access
+        let holder = try DatabaseQueue(path: path, configuration: configuration)
+        try holder.inDatabase { db in
+            try db.execute(sql: "CREATE TABLE placeholder (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO placeholder VALUES (1)")
+        }
+        XCTAssertThrowsError(try Store.open(path: path, busyTimeout: 0.05)) { error in
+            guard case .locked(path, _, _)? = error as? StoreError else { return XCTFail("unexpected \(error)") }
+        }
+        try holder.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        XCTAssertNoThrow(try Store.open(path: path, busyTimeout: 0.05))
+    }
+
     func test_readOnlyStore_refusesToStartAWriter() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("guardline.db")
