@@ -53,9 +53,9 @@ public final class Daemon: @unchecked Sendable {
         if let workers = options.workers { config.workers = max(1, workers) }
         self.config = config
         let generation = try GenerationBuilder.build(number: 1, config: config)
-        store = try Store(path: config.database)
+        store = try Store.open(path: config.database)
         let metrics = DaemonMetrics()
-        let writer = StoreWriter(store: store, batchRows: config.storeBatchRows, flushInterval: config.storeFlushInterval) { [logger] error in
+        let writer = try store.makeWriter(maxBatchRows: config.storeBatchRows, flushInterval: config.storeFlushInterval) { [logger] (error: StoreError) in
             metrics.storeFailures.increment()
             logger.error("store.write_failed", metadata: ["error": "\(error)", "action": "rows kept in memory, retrying"])
         }
@@ -191,7 +191,7 @@ public final class Daemon: @unchecked Sendable {
             })
         }
         services.metrics.accountsInMemory.record(Int64(engine.accountCount))
-        services.metrics.storePending.record(Int64(services.writer.pendingCount))
+        services.metrics.storePending.record(Int64(services.writer.currentStatistics.pendingRows))
     }
 
     /// Graceful stop: stop accepting, answer everything already read, flush
@@ -204,7 +204,7 @@ public final class Daemon: @unchecked Sendable {
         metricsEndpoint?.close()
         checkpoint(sweep: false)
         do {
-            try services.writer.close()
+            try services.writer.close(timeout: 60)
             logger.notice("guardline.stopped", metadata: ["store": "flushed"])
             return 0
         } catch {
