@@ -1,1 +1,0 @@
-// GuardlineDetectors module.

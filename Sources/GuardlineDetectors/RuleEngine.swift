@@ -1,0 +1,153 @@
+import GuardlineProtocol
+
+/// What a scanner needs to know about one compiled rules detector.
+public struct RuleDetectorInfo: Sendable {
+    public let name: String
+    public let version: String
+    public let mode: DetectorMode
+    public let severity: Severity
+    public let scoring: ScoringMethod
+    public let threshold: Double
+    public let patternCount: Int
+    public let sourcePath: String
+    public let fileHash: String
+}
+
+/// One detector that fired on one event.
+public struct RuleHit: Sendable, Equatable {
+    /// Index into `RuleEngine.rules`.
+    public let detectorIndex: Int
+    /// The combined weight of the patterns that matched, in (0, 1].
+    public let score: Double
+    /// The labels of the patterns that matched, in pattern order, each once.
+    public let labels: [String]
+    /// Up to ~160 bytes of the field around the detector's first match, newlines
+    /// replaced by spaces: enough for an on-call engineer to see why.
+    public let evidence: String
+
+    public init(detectorIndex: Int, score: Double, labels: [String], evidence: String) {
+        self.detectorIndex = detectorIndex
+        self.score = score
+        self.labels = labels
+        self.evidence = evidence
+    }
+}
+
+/// All rules detectors of one catalog generation, compiled once into
+/// Vectorscan databases: one per field kind (text, tool-call name, tool-call
+/// arguments), each holding every pattern that reads that field, so an event
+/// costs one scan per field however many detectors there are.
+///
+/// Immutable and shared by every worker; each worker scans with its own
+/// `RuleScanner`.
+public final class RuleEngine: Sendable {
+    /// The rules detectors, in the order of the definitions given; velocity and
+    /// cross-account definitions are skipped (the engine evaluates those).
+    public let rules: [RuleDetectorInfo]
+
+    // Flattened tables, indexed by global pattern id (patterns of detector d
+    // are the contiguous range `detectorPatterns[d]`).
+    let patternDetector: [Int]
+    let patternWeight: [Double]
+    let patternLabels: [[String]]
+    let detectorPatterns: [Range<Int>]
+    /// Per detector: bit `1 << role.rawValue` set when it reads that role.
+    let detectorRoleMask: [UInt8]
+    /// Per field (`DetectorField.index`): the database, nil when no pattern reads it.
+    let databases: [VectorscanDatabase?]
+    /// Per field: the roles any detector with a pattern in that database reads,
+    /// so a field nobody wants for this role is not scanned at all.
+    let databaseRoleMask: [UInt8]
+
+    /// Compiles every pattern of every rules definition. Throws `.invalid` with
+    /// one diagnostic per pattern Vectorscan rejects, at the pattern's position.
+    public init(definitions: [DetectorDefinition]) throws(DetectorError) {
+        var rules: [RuleDetectorInfo] = []
+        var patternDetector: [Int] = []
+        var patternWeight: [Double] = []
+        var patternLabels: [[String]] = []
+        var patternOrigin: [(path: String, pattern: RulePattern)] = []
+        var detectorPatterns: [Range<Int>] = []
+        var detectorRoleMask: [UInt8] = []
+        var expressionsByField: [[VectorscanDatabase.Expression]] = Array(repeating: [], count: DetectorField.allCases.count)
+        var databaseRoleMask = [UInt8](repeating: 0, count: DetectorField.allCases.count)
+
+        for definition in definitions {
+            guard case .rules(let spec) = definition.kind else { continue }
+            let detectorIndex = rules.count
+            rules.append(RuleDetectorInfo(
+                name: definition.name, version: definition.version, mode: definition.mode,
+                severity: definition.severity, scoring: spec.scoring, threshold: spec.threshold,
+                patternCount: spec.patterns.count, sourcePath: definition.sourcePath, fileHash: definition.fileHash))
+            let roleMask = Role.allCases.reduce(UInt8(0)) { mask, role in
+                spec.accepts(role) ? mask | (1 << role.rawValue) : mask
+            }
+            detectorRoleMask.append(roleMask)
+            let start = patternDetector.count
+            for pattern in spec.patterns {
+                let id = UInt32(patternDetector.count)
+                patternDetector.append(detectorIndex)
+                patternWeight.append(pattern.weight)
+                patternLabels.append(pattern.labels)
+                patternOrigin.append((definition.sourcePath, pattern))
+                let flags = Self.flags(caseSensitive: pattern.caseSensitive, utf8: pattern.utf8)
+                for field in pattern.fields {
+                    expressionsByField[field.index].append(.init(expression: pattern.expression, flags: flags, id: id))
+                    databaseRoleMask[field.index] |= roleMask
+                }
+            }
+            detectorPatterns.append(start..<patternDetector.count)
+        }
+
+        var databases: [VectorscanDatabase?] = []
+        var diagnostics: [Diagnostic] = []
+        var reported = Set<UInt32>()
+        for var expressions in expressionsByField {
+            var database: VectorscanDatabase?
+            // A multi-compile names only the first bad expression: drop it and
+            // retry, so every bad pattern is reported in one go.
+            while database == nil, !expressions.isEmpty {
+                switch VectorscanDatabase.compile(expressions) {
+                case .success(let compiled):
+                    database = compiled
+                case .failure(.expression(let index, let message)):
+                    let id = expressions[index].id
+                    if reported.insert(id).inserted {
+                        let origin = patternOrigin[Int(id)]
+                        let what = origin.pattern.isLiteral ? "literal" : "regex"
+                        diagnostics.append(Diagnostic(
+                            path: origin.path, line: origin.pattern.line, column: origin.pattern.column,
+                            message: "pattern '\(origin.pattern.id)': \(what) does not compile: \(message)"))
+                    }
+                    expressions.remove(at: index)
+                case .failure(.database(let message)):
+                    throw .compile(message: message)
+                }
+            }
+            databases.append(database)
+        }
+        guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
+
+        self.rules = rules
+        self.patternDetector = patternDetector
+        self.patternWeight = patternWeight
+        self.patternLabels = patternLabels
+        self.detectorPatterns = detectorPatterns
+        self.detectorRoleMask = detectorRoleMask
+        self.databases = databases
+        self.databaseRoleMask = databaseRoleMask
+    }
+
+    /// Total patterns compiled (a pattern reading two fields counts once).
+    public var patternCount: Int { patternDetector.count }
+
+    /// The `HS_FLAG_*` bits of a pattern. Always SINGLEMATCH: a detector only
+    /// needs to know that, and where first, a pattern matched. Never
+    /// ALLOWEMPTY: an empty match would fire on every event.
+    static func flags(caseSensitive: Bool, utf8: Bool) -> UInt32 {
+        var flags = VectorscanDatabase.singleMatchFlag
+        if !caseSensitive { flags |= VectorscanDatabase.caselessFlag }
+        if utf8 { flags |= VectorscanDatabase.unicodeFlags }
+        return flags
+    }
+}

@@ -1,0 +1,139 @@
+import GuardlineProtocol
+
+/// Scans events against a `RuleEngine`'s databases: one per worker thread.
+///
+/// Not Sendable: it owns a Vectorscan scratch and reused per-event tables,
+/// which one thread at a time may use. Scanning an event that fires nothing
+/// allocates nothing; only the `RuleHit`s of detectors that fire allocate.
+public final class RuleScanner {
+    public let engine: RuleEngine
+    /// Nil when the engine has no patterns at all.
+    private let scratch: VectorscanScratch?
+    private let recorder: VectorscanMatchRecorder
+    /// Per detector, reused across events: whether a pattern of it matched in
+    /// the current event, and its running score accumulator (max, sum, or
+    /// for noisy-or the product of `1 - w`).
+    private var touched: [Bool]
+    private var accumulator: [Double]
+
+    public init(engine: RuleEngine) throws(DetectorError) {
+        self.engine = engine
+        let databases = engine.databases.compactMap { $0 }
+        // Allocated outside any assert: -Ounchecked would drop the call.
+        scratch = databases.isEmpty ? nil : try VectorscanScratch.allocate(for: databases)
+        recorder = VectorscanMatchRecorder(patternCount: engine.patternCount)
+        touched = Array(repeating: false, count: engine.rules.count)
+        accumulator = Array(repeating: 0, count: engine.rules.count)
+    }
+
+    /// Scans a parsed event; see `scan(text:role:toolCalls:into:)`.
+    public func scan(_ event: EventView, into hits: inout [RuleHit]) {
+        scan(text: event.text, role: event.role, toolCalls: EventToolCalls(event: event), into: &hits)
+    }
+
+    /// Scans the fields of one event and appends a `RuleHit` for every detector
+    /// that reads `role` and whose score reaches its threshold, in detector
+    /// order. `hits` is appended to, never cleared: the caller owns it.
+    ///
+    /// `toolCalls` is a collection because evidence is cut after all fields
+    /// are scanned, from whichever field matched first.
+    public func scan<ToolCalls: Collection<ToolCallView>>(
+        text: Bytes, role: Role, toolCalls: ToolCalls, into hits: inout [RuleHit]
+    ) {
+        guard let scratch else { return }
+        let roleBit = UInt8(1) << role.rawValue
+        let databases = engine.databases
+        let roleMasks = engine.databaseRoleMask
+        let textField = DetectorField.text.index
+        let nameField = DetectorField.toolCallName.index
+        let argumentsField = DetectorField.toolCallArguments.index
+
+        if let database = databases[textField], roleMasks[textField] & roleBit != 0 {
+            database.scan(text, slot: 0, scratch: scratch, recorder: recorder)
+        }
+        let scanNames = roleMasks[nameField] & roleBit != 0 ? databases[nameField] : nil
+        let scanArguments = roleMasks[argumentsField] & roleBit != 0 ? databases[argumentsField] : nil
+        if scanNames != nil || scanArguments != nil {
+            var slot: Int32 = 1
+            for call in toolCalls {
+                scanNames?.scan(call.name, slot: slot, scratch: scratch, recorder: recorder)
+                scanArguments?.scan(call.arguments, slot: slot + 1, scratch: scratch, recorder: recorder)
+                slot += 2
+            }
+        }
+        guard recorder.hitCount > 0 else { return }
+        collectHits(role: roleBit, text: text, toolCalls: toolCalls, into: &hits)
+        recorder.reset()
+    }
+
+    /// Combines the recorded pattern matches into detector scores and appends
+    /// the detectors that fire.
+    private func collectHits<ToolCalls: Collection<ToolCallView>>(
+        role roleBit: UInt8, text: Bytes, toolCalls: ToolCalls, into hits: inout [RuleHit]
+    ) {
+        let rules = engine.rules
+        for hitIndex in 0..<recorder.hitCount {
+            let pattern = recorder.hitPattern(hitIndex)
+            let detector = engine.patternDetector[pattern]
+            guard engine.detectorRoleMask[detector] & roleBit != 0 else { continue }
+            let weight = engine.patternWeight[pattern]
+            let method = rules[detector].scoring
+            if !touched[detector] {
+                touched[detector] = true
+                accumulator[detector] = method == .noisyOr ? 1 : 0
+            }
+            switch method {
+            case .max: accumulator[detector] = max(accumulator[detector], weight)
+            case .sum: accumulator[detector] += weight
+            case .noisyOr: accumulator[detector] *= 1 - weight
+            }
+        }
+        for detector in 0..<rules.count where touched[detector] {
+            touched[detector] = false
+            let score = switch rules[detector].scoring {
+            case .max: accumulator[detector]
+            case .sum: min(1, accumulator[detector])
+            case .noisyOr: 1 - accumulator[detector]
+            }
+            guard score >= rules[detector].threshold else { continue }
+            hits.append(makeHit(detector: detector, score: score, text: text, toolCalls: toolCalls))
+        }
+    }
+
+    /// Builds the hit of a detector that fired: labels in pattern order, and
+    /// evidence around its earliest match (first field, then lowest offset).
+    private func makeHit<ToolCalls: Collection<ToolCallView>>(
+        detector: Int, score: Double, text: Bytes, toolCalls: ToolCalls
+    ) -> RuleHit {
+        var labels: [String] = []
+        var first: (slot: Int, end: Int)?
+        for pattern in engine.detectorPatterns[detector] {
+            guard let match = recorder.firstMatch(of: pattern) else { continue }
+            for label in engine.patternLabels[pattern] where !labels.contains(label) {
+                labels.append(label)
+            }
+            if let current = first, (current.slot, current.end) <= (match.slot, match.end) { continue }
+            first = match
+        }
+        var evidence = ""
+        if let first {
+            let field: Bytes
+            if first.slot == 0 {
+                field = text
+            } else {
+                let call = toolCalls[toolCalls.index(toolCalls.startIndex, offsetBy: (first.slot - 1) / 2)]
+                field = (first.slot - 1) % 2 == 0 ? call.name : call.arguments
+            }
+            evidence = Self.evidence(in: field, aroundEnd: first.end)
+        }
+        return RuleHit(detectorIndex: detector, score: score, labels: labels, evidence: evidence)
+    }
+}
+
+/// The tool calls of an `EventView` as a collection, without copying them.
+struct EventToolCalls: RandomAccessCollection {
+    let event: EventView
+    var startIndex: Int { 0 }
+    var endIndex: Int { event.toolCallCount }
+    subscript(position: Int) -> ToolCallView { event.toolCall(position) }
+}
