@@ -10,7 +10,11 @@ final class MetricsEndpoint: Sendable {
     let address: SocketAddress
     private let listener: Listener
     private let queue = DispatchQueue(label: "guardline.metrics")
-    private let open = Mutex<[UInt64: MetricsRequest]>([:])
+    /// Requests in progress, kept alive until their connection closes.
+    private final class OpenRequests: Sendable {
+        let table = Mutex<[UInt64: MetricsRequest]>([:])
+    }
+    private let open = OpenRequests()
 
     init(address: SocketAddress, metrics: DaemonMetrics) throws(SocketError) {
         let queue = self.queue
@@ -19,9 +23,9 @@ final class MetricsEndpoint: Sendable {
         listener = try Listener(address: address, queue: queue) { fd in
             let id = counter.add(1, ordering: .relaxed).newValue
             let connection = Connection(fd: fd, id: id, queue: queue)
-            let request = MetricsRequest(metrics: metrics) { _ in open.withLock { _ = $0.removeValue(forKey: id) } }
+            let request = MetricsRequest(metrics: metrics) { _ in open.table.withLock { _ = $0.removeValue(forKey: id) } }
             connection.delegate = request
-            open.withLock { $0[id] = request }
+            open.table.withLock { $0[id] = request }
             connection.start()
         }
         self.address = listener.address

@@ -1,12 +1,4 @@
-/// What a velocity detector counts over one account's recent events.
-public enum VelocityMetric: String, Sendable {
-    /// Turns the model refused (`meta.refusal: true`).
-    case refusals
-    /// Events on which at least one enforcing detector fired.
-    case flaggedEvents = "flagged_events"
-    /// All events (an abnormal event rate).
-    case events
-}
+import GuardlineDetectors
 
 /// A velocity detector: fires when `count` events of `metric` fall within `window` seconds.
 public struct VelocityRule: Sendable {

@@ -1,3 +1,4 @@
+import GuardlineDetectors
 /// One detector that fired on one event. Built only for detectors that fire,
 /// so its strings cost nothing on the common, quiet path.
 public struct SignalHit: Sendable {

@@ -1,3 +1,4 @@
+import GuardlineDetectors
 import XCTest
 @testable import GuardlineEngine
 
