@@ -35,8 +35,10 @@ public struct RuleHit: Sendable, Equatable {
 
 /// All rules detectors of one catalog generation, compiled once into
 /// Vectorscan databases: one per field kind (text, tool-call name, tool-call
-/// arguments), each holding every pattern that reads that field, so an event
-/// costs one scan per field however many detectors there are.
+/// arguments) and role, each holding every pattern that reads that field for
+/// that role, so an event costs one scan per field however many detectors
+/// there are. Pattern ids are global: id → (detector, pattern) via
+/// `patternDetector` and `detectorPatterns`.
 ///
 /// Immutable and shared by every worker; each worker scans with its own
 /// `RuleScanner`.
@@ -51,8 +53,6 @@ public final class RuleEngine: Sendable {
     let patternWeight: [Double]
     let patternLabels: [[String]]
     let detectorPatterns: [Range<Int>]
-    /// Per detector: bit `1 << role.rawValue` set when it reads that role.
-    let detectorRoleMask: [UInt8]
     /// Per field (`DetectorField.index`) and role (`Role.rawValue`): the
     /// database of the patterns that read that field for that role, nil when
     /// there are none. Splitting by role means a user message never pays for
@@ -128,7 +128,6 @@ public final class RuleEngine: Sendable {
         self.patternWeight = patternWeight
         self.patternLabels = patternLabels
         self.detectorPatterns = detectorPatterns
-        self.detectorRoleMask = detectorRoleMask
         self.databases = databases
         self.distinctDatabases = databaseBySet.values.compactMap { $0 }
     }

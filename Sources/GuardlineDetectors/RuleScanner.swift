@@ -41,7 +41,8 @@ public final class RuleScanner {
         text: Bytes, role: Role, toolCalls: ToolCalls, into hits: inout [RuleHit]
     ) {
         guard let scratch else { return }
-        let roleBit = UInt8(1) << role.rawValue
+        // The databases of a role hold only the patterns of detectors that read
+        // that role, so the role filter costs nothing here.
         let role = Int(role.rawValue)
         let databases = engine.databases
 
@@ -57,20 +58,19 @@ public final class RuleScanner {
             }
         }
         guard recorder.hitCount > 0 else { return }
-        collectHits(role: roleBit, text: text, toolCalls: toolCalls, into: &hits)
+        collectHits(text: text, toolCalls: toolCalls, into: &hits)
         recorder.reset()
     }
 
     /// Combines the recorded pattern matches into detector scores and appends
     /// the detectors that fire.
     private func collectHits<ToolCalls: Collection<ToolCallView>>(
-        role roleBit: UInt8, text: Bytes, toolCalls: ToolCalls, into hits: inout [RuleHit]
+        text: Bytes, toolCalls: ToolCalls, into hits: inout [RuleHit]
     ) {
         let rules = engine.rules
         for hitIndex in 0..<recorder.hitCount {
             let pattern = recorder.hitPattern(hitIndex)
             let detector = engine.patternDetector[pattern]
-            guard engine.detectorRoleMask[detector] & roleBit != 0 else { continue }
             let weight = engine.patternWeight[pattern]
             let method = rules[detector].scoring
             if !touched[detector] {
