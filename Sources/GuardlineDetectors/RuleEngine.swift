@@ -35,8 +35,10 @@ public struct RuleHit: Sendable, Equatable {
 
 /// All rules detectors of one catalog generation, compiled once into
 /// Vectorscan databases: one per field kind (text, tool-call name, tool-call
-/// arguments), each holding every pattern that reads that field, so an event
-/// costs one scan per field however many detectors there are.
+/// arguments) and role, each holding every pattern that reads that field for
+/// that role, so an event costs one scan per field however many detectors
+/// there are. Pattern ids are global: id → (detector, pattern) via
+/// `patternDetector` and `detectorPatterns`.
 ///
 /// Immutable and shared by every worker; each worker scans with its own
 /// `RuleScanner`.
@@ -51,13 +53,15 @@ public final class RuleEngine: Sendable {
     let patternWeight: [Double]
     let patternLabels: [[String]]
     let detectorPatterns: [Range<Int>]
-    /// Per detector: bit `1 << role.rawValue` set when it reads that role.
-    let detectorRoleMask: [UInt8]
-    /// Per field (`DetectorField.index`): the database, nil when no pattern reads it.
-    let databases: [VectorscanDatabase?]
-    /// Per field: the roles any detector with a pattern in that database reads,
-    /// so a field nobody wants for this role is not scanned at all.
-    let databaseRoleMask: [UInt8]
+    /// Per field (`DetectorField.index`) and role (`Role.rawValue`): the
+    /// database of the patterns that read that field for that role, nil when
+    /// there are none. Splitting by role means a user message never pays for
+    /// the shell-command patterns only assistant and tool events need (about a
+    /// fifth of the scan time on the shipped set); identical pattern sets share
+    /// one database.
+    let databases: [[VectorscanDatabase?]]
+    /// Every distinct database, for sizing a scratch.
+    let distinctDatabases: [VectorscanDatabase]
 
     /// Compiles every pattern of every rules definition. Throws `.invalid` with
     /// one diagnostic per pattern Vectorscan rejects, at the pattern's position.
@@ -70,7 +74,6 @@ public final class RuleEngine: Sendable {
         var detectorPatterns: [Range<Int>] = []
         var detectorRoleMask: [UInt8] = []
         var expressionsByField: [[VectorscanDatabase.Expression]] = Array(repeating: [], count: DetectorField.allCases.count)
-        var databaseRoleMask = [UInt8](repeating: 0, count: DetectorField.allCases.count)
 
         for definition in definitions {
             guard case .rules(let spec) = definition.kind else { continue }
@@ -93,38 +96,30 @@ public final class RuleEngine: Sendable {
                 let flags = Self.flags(caseSensitive: pattern.caseSensitive, utf8: pattern.utf8)
                 for field in pattern.fields {
                     expressionsByField[field.index].append(.init(expression: pattern.expression, flags: flags, id: id))
-                    databaseRoleMask[field.index] |= roleMask
                 }
             }
             detectorPatterns.append(start..<patternDetector.count)
         }
 
-        var databases: [VectorscanDatabase?] = []
         var diagnostics: [Diagnostic] = []
         var reported = Set<UInt32>()
-        for var expressions in expressionsByField {
-            var database: VectorscanDatabase?
-            // A multi-compile names only the first bad expression: drop it and
-            // retry, so every bad pattern is reported in one go.
-            while database == nil, !expressions.isEmpty {
-                switch VectorscanDatabase.compile(expressions) {
-                case .success(let compiled):
-                    database = compiled
-                case .failure(.expression(let index, let message)):
-                    let id = expressions[index].id
-                    if reported.insert(id).inserted {
-                        let origin = patternOrigin[Int(id)]
-                        let what = origin.pattern.isLiteral ? "literal" : "regex"
-                        diagnostics.append(Diagnostic(
-                            path: origin.path, line: origin.pattern.line, column: origin.pattern.column,
-                            message: "pattern '\(origin.pattern.id)': \(what) does not compile: \(message)"))
-                    }
-                    expressions.remove(at: index)
-                case .failure(.database(let message)):
-                    throw .compile(message: message)
+        var databaseBySet: [[UInt32]: VectorscanDatabase?] = [:]
+        var databases: [[VectorscanDatabase?]] = []
+        for fieldExpressions in expressionsByField {
+            var byRole: [VectorscanDatabase?] = []
+            for role in Role.allCases {
+                let bit = UInt8(1) << role.rawValue
+                let expressions = fieldExpressions.filter { detectorRoleMask[patternDetector[Int($0.id)]] & bit != 0 }
+                let key = expressions.map(\.id)
+                if let known = databaseBySet[key] {
+                    byRole.append(known)
+                    continue
                 }
+                let database = try Self.compile(expressions, origins: patternOrigin, diagnostics: &diagnostics, reported: &reported)
+                databaseBySet[key] = database
+                byRole.append(database)
             }
-            databases.append(database)
+            databases.append(byRole)
         }
         guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
 
@@ -133,9 +128,37 @@ public final class RuleEngine: Sendable {
         self.patternWeight = patternWeight
         self.patternLabels = patternLabels
         self.detectorPatterns = detectorPatterns
-        self.detectorRoleMask = detectorRoleMask
         self.databases = databases
-        self.databaseRoleMask = databaseRoleMask
+        self.distinctDatabases = databaseBySet.values.compactMap { $0 }
+    }
+
+    /// Compiles one pattern set; nil when it is empty. A multi-compile names
+    /// only the first bad expression, so that one is reported, dropped, and
+    /// the rest retried: every bad pattern is reported in one go.
+    private static func compile(
+        _ input: [VectorscanDatabase.Expression], origins: [(path: String, pattern: RulePattern)],
+        diagnostics: inout [Diagnostic], reported: inout Set<UInt32>
+    ) throws(DetectorError) -> VectorscanDatabase? {
+        var expressions = input
+        while !expressions.isEmpty {
+            switch VectorscanDatabase.compile(expressions) {
+            case .success(let compiled):
+                return compiled
+            case .failure(.expression(let index, let message)):
+                let id = expressions[index].id
+                if reported.insert(id).inserted {
+                    let origin = origins[Int(id)]
+                    let what = origin.pattern.isLiteral ? "literal" : "regex"
+                    diagnostics.append(Diagnostic(
+                        path: origin.path, line: origin.pattern.line, column: origin.pattern.column,
+                        message: "pattern '\(origin.pattern.id)': \(what) does not compile: \(message)"))
+                }
+                expressions.remove(at: index)
+            case .failure(.database(let message)):
+                throw .compile(message: message)
+            }
+        }
+        return nil
     }
 
     /// Total patterns compiled (a pattern reading two fields counts once).

@@ -18,7 +18,7 @@ public final class RuleScanner {
 
     public init(engine: RuleEngine) throws(DetectorError) {
         self.engine = engine
-        let databases = engine.databases.compactMap { $0 }
+        let databases = engine.distinctDatabases
         // Allocated outside any assert: -Ounchecked would drop the call.
         scratch = databases.isEmpty ? nil : try VectorscanScratch.allocate(for: databases)
         recorder = VectorscanMatchRecorder(patternCount: engine.patternCount)
@@ -41,41 +41,36 @@ public final class RuleScanner {
         text: Bytes, role: Role, toolCalls: ToolCalls, into hits: inout [RuleHit]
     ) {
         guard let scratch else { return }
-        let roleBit = UInt8(1) << role.rawValue
+        // The databases of a role hold only the patterns of detectors that read
+        // that role, so the role filter costs nothing here.
+        let role = Int(role.rawValue)
         let databases = engine.databases
-        let roleMasks = engine.databaseRoleMask
-        let textField = DetectorField.text.index
-        let nameField = DetectorField.toolCallName.index
-        let argumentsField = DetectorField.toolCallArguments.index
 
-        if let database = databases[textField], roleMasks[textField] & roleBit != 0 {
-            database.scan(text, slot: 0, scratch: scratch, recorder: recorder)
-        }
-        let scanNames = roleMasks[nameField] & roleBit != 0 ? databases[nameField] : nil
-        let scanArguments = roleMasks[argumentsField] & roleBit != 0 ? databases[argumentsField] : nil
-        if scanNames != nil || scanArguments != nil {
+        databases[DetectorField.text.index][role]?.scan(text, slot: 0, scratch: scratch, recorder: recorder)
+        let names = databases[DetectorField.toolCallName.index][role]
+        let arguments = databases[DetectorField.toolCallArguments.index][role]
+        if names != nil || arguments != nil {
             var slot: Int32 = 1
             for call in toolCalls {
-                scanNames?.scan(call.name, slot: slot, scratch: scratch, recorder: recorder)
-                scanArguments?.scan(call.arguments, slot: slot + 1, scratch: scratch, recorder: recorder)
+                names?.scan(call.name, slot: slot, scratch: scratch, recorder: recorder)
+                arguments?.scan(call.arguments, slot: slot + 1, scratch: scratch, recorder: recorder)
                 slot += 2
             }
         }
         guard recorder.hitCount > 0 else { return }
-        collectHits(role: roleBit, text: text, toolCalls: toolCalls, into: &hits)
+        collectHits(text: text, toolCalls: toolCalls, into: &hits)
         recorder.reset()
     }
 
     /// Combines the recorded pattern matches into detector scores and appends
     /// the detectors that fire.
     private func collectHits<ToolCalls: Collection<ToolCallView>>(
-        role roleBit: UInt8, text: Bytes, toolCalls: ToolCalls, into hits: inout [RuleHit]
+        text: Bytes, toolCalls: ToolCalls, into hits: inout [RuleHit]
     ) {
         let rules = engine.rules
         for hitIndex in 0..<recorder.hitCount {
             let pattern = recorder.hitPattern(hitIndex)
             let detector = engine.patternDetector[pattern]
-            guard engine.detectorRoleMask[detector] & roleBit != 0 else { continue }
             let weight = engine.patternWeight[pattern]
             let method = rules[detector].scoring
             if !touched[detector] {

@@ -30,16 +30,6 @@ final class VectorscanScratch {
         }
         return VectorscanScratch(handle: scratch)
     }
-
-    /// A new scratch of the same size, for another worker (`hs_clone_scratch`).
-    func clone() throws(DetectorError) -> VectorscanScratch {
-        var copy: OpaquePointer?
-        let status = hs_clone_scratch(handle, &copy)
-        guard status == HS_SUCCESS, let copy else {
-            throw .vectorscan(operation: "hs_clone_scratch", code: status)
-        }
-        return VectorscanScratch(handle: copy)
-    }
 }
 
 /// The state the match callback writes, in memory allocated once per scanner,
