@@ -59,9 +59,9 @@ let package = Package(
 
         .testTarget(name: "GuardlineProtocolTests", dependencies: ["GuardlineProtocol"]),
         .testTarget(name: "GuardlineTransportTests", dependencies: ["GuardlineTransport"]),
-        .testTarget(name: "GuardlineDetectorsTests", dependencies: ["GuardlineDetectors"]),
+        .testTarget(name: "GuardlineDetectorsTests", dependencies: ["GuardlineDetectors"], exclude: ["Fixtures"]),
         .testTarget(name: "GuardlineEngineTests", dependencies: ["GuardlineEngine"]),
         .testTarget(name: "GuardlineStoreTests", dependencies: ["GuardlineStore"]),
-        .testTarget(name: "GuardlineDaemonTests", dependencies: ["GuardlineDaemon", "GuardlineTransport", "GuardlineStore", "guardline", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "GuardlineDaemonTests", dependencies: ["GuardlineDaemon", "GuardlineTransport", "GuardlineStore", "guardline", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ]
 )

@@ -61,14 +61,13 @@ public final class ClientSocket: @unchecked Sendable {
         try writeAll(Array(text.utf8))
     }
 
-    /// Reads once (blocking); returns 0 at end of input.
+    /// Reads once (blocking); returns 0 at end of input. Throws `EAGAIN` when
+    /// a receive timeout (`setReceiveTimeout`) expires with nothing to read.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int {
-        while true {
-            switch try Syscalls.read(fd, into: buffer) {
-            case .bytes(let n): return n
-            case .endOfFile: return 0
-            case .wouldBlock: continue
-            }
+        switch try Syscalls.read(fd, into: buffer) {
+        case .bytes(let n): return n
+        case .endOfFile: return 0
+        case .wouldBlock: throw .failed(call: "read (timed out)", errno: EAGAIN)
         }
     }
 

@@ -41,6 +41,7 @@ public final class Connection: @unchecked Sendable {
     private var writeArmed = false
     private var writeActivated = false
     private var inputEnded = false
+    private var sawEndOfInput = false
     private var closing = false
     private var closed = false
     private var cancelledSources = 0
@@ -61,6 +62,9 @@ public final class Connection: @unchecked Sendable {
         readSource.setEventHandler { [self] in
             guard !closed, !inputEnded else { return }
             delegate?.connectionReadable(self)
+            // End of input is reported after the delegate's read returns, never
+            // from inside `read`: the delegate may be mid-way through its buffers.
+            if sawEndOfInput { endInput() }
         }
         writeSource.setEventHandler { [self] in flushPending() }
         let onCancel: () -> Void = { [self] in
@@ -76,9 +80,10 @@ public final class Connection: @unchecked Sendable {
         readSource.activate()
     }
 
-    /// Reads once into `buffer`. Call only from `connectionReadable`.
-    /// Returns the number of bytes read; 0 means nothing now (or end of input,
-    /// which is reported to the delegate and stops reading).
+    /// Reads once into `buffer`. Call only from `connectionReadable` (or from
+    /// work on this queue such as a shutdown drain). Returns the number of
+    /// bytes read; 0 means nothing now, or end of input, which is reported to
+    /// the delegate once the current handler returns.
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         dispatchPrecondition(condition: .onQueue(queue))
         do {
@@ -86,12 +91,12 @@ public final class Connection: @unchecked Sendable {
             case .bytes(let n): return n
             case .wouldBlock: return 0
             case .endOfFile:
-                endInput()
+                sawEndOfInput = true
                 return 0
             }
         } catch {
             // A hard read error (rare: ETIMEDOUT, EHOSTUNREACH) ends the connection like EOF.
-            endInput()
+            sawEndOfInput = true
             return 0
         }
     }
@@ -124,6 +129,7 @@ public final class Connection: @unchecked Sendable {
     /// Stops reading, writes what is queued, then closes. Safe to call twice.
     public func closeAfterFlush() {
         queue.async { [self] in
+            if sawEndOfInput && !inputEnded { endInput() }
             closing = true
             if pendingBytes == 0 { teardown() } else { armWrite() }
         }

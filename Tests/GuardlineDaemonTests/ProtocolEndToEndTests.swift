@@ -4,7 +4,7 @@ import XCTest
 
 /// The wire protocol, black-box, against a real daemon process over loopback.
 final class ProtocolEndToEndTests: XCTestCase {
-    static var daemon: TestDaemon!
+    nonisolated(unsafe) static var daemon: TestDaemon!
 
     override class func setUp() {
         super.setUp()

@@ -37,16 +37,16 @@ final class ConnectionTests: XCTestCase {
     private func serve(_ delegate: Recorder, highWatermark: Int = 4 << 20) throws -> (Listener, SocketAddress, () -> Connection?) {
         let queue = DispatchQueue(label: "test.accept")
         let connectionQueue = DispatchQueue(label: "test.connection")
-        let lock = NSLock()
-        var accepted: Connection?
+        final class Box: @unchecked Sendable { let lock = NSLock(); var connection: Connection? }
+        let box = Box()
         let listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), queue: queue) { fd in
             let connection = Connection(fd: fd, id: 1, queue: connectionQueue, highWatermark: highWatermark, lowWatermark: highWatermark / 4)
             connection.delegate = delegate
-            lock.lock(); accepted = connection; lock.unlock()
+            box.lock.lock(); box.connection = connection; box.lock.unlock()
             connection.start()
         }
         listener.start()
-        return (listener, listener.address, { lock.lock(); defer { lock.unlock() }; return accepted })
+        return (listener, listener.address, { box.lock.lock(); defer { box.lock.unlock() }; return box.connection })
     }
 
     func test_listener_bindsEphemeralPort_andReportsIt() throws {

@@ -60,7 +60,10 @@ final class TestDaemon {
         return process.address!
     }
 
-    var address: SocketAddress { process!.address! }
+    /// The bound address; a closed port when the daemon failed to start, so tests fail instead of crashing.
+    var address: SocketAddress {
+        process?.address ?? (try? SocketAddress(host: "127.0.0.1", port: 1))!
+    }
 
     func stop() -> Int32? {
         guard let process else { return nil }
