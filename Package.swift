@@ -65,3 +65,12 @@ let package = Package(
         .testTarget(name: "GuardlineDaemonTests", dependencies: ["GuardlineDaemon", "GuardlineTransport", "GuardlineStore", "guardline", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ]
 )
+
+// Release builds drop Swift's dynamic exclusivity checks (the hot path touches
+// per-worker class state on every event; the checks were ~2 % of the profile).
+// Debug builds and tests keep them.
+for target in package.targets where target.type != .system && target.name != "CJSONShim" {
+    var settings = target.swiftSettings ?? []
+    settings.append(.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)))
+    target.swiftSettings = settings
+}

@@ -143,7 +143,7 @@ public final class Daemon: @unchecked Sendable {
     @discardableResult
     public func reload(trigger: String) -> Result<UInt64, ConfigError> {
         let current = services.generations.current
-        do {
+        do throws(ConfigError) {
             var next = current.config
             if let path = config.sourcePath {
                 next = try ConfigLoader.load(path: path)
@@ -158,13 +158,11 @@ public final class Daemon: @unchecked Sendable {
             logger.notice("reload.applied", metadata: ["trigger": "\(trigger)", "generation": "\(generation.number)",
                                                        "detectors": "\(generation.detectors.count)"])
             return .success(generation.number)
-        } catch let error as ConfigError {
+        } catch {
             services.metrics.reloadFailures.increment()
             logger.error("reload.rejected", metadata: ["trigger": "\(trigger)", "generation": "\(current.number)",
                                                        "error": "\(error)"])
             return .failure(error)
-        } catch {
-            return .failure(.invalid([ConfigDiagnostic(path: config.sourcePath ?? "", line: 0, column: 0, message: "\(error)")]))
         }
     }
 

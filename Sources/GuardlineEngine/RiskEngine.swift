@@ -50,56 +50,68 @@ public final class RiskEngine: Sendable {
                                  hits: &hits, rules: rules)
         }
         let key = String(decoding: accountID, as: UTF8.self)
-        let policy = rules.policy
         let shard = shardFor(accountHash)
         var outcome = shard.state.withLock { state -> AccountOutcome in
-            var account: AccountState
-            if let existing = state.accounts[key] {
-                account = existing
+            // Mutate the account in place in the dictionary's storage: copying
+            // it out and back would retain and release every array it holds.
+            let index: Dictionary<String, AccountState>.Index
+            if let existing = state.accounts.index(forKey: key) {
+                index = existing
             } else {
                 state.evictIfFull(capacity: shard.capacity)
-                account = AccountState()
-                account.riskTime = time
-                account.flagged = state.flagged.contains(key)
+                var fresh = AccountState()
+                fresh.riskTime = time
+                fresh.flagged = state.flagged.contains(key)
+                state.accounts[key] = fresh
+                index = state.accounts.index(forKey: key)!
             }
-            if account.orgID == nil, orgID.count > 0 { account.orgID = String(decoding: orgID, as: UTF8.self) }
-            account.decay(to: time, policy: policy)
-            account.lastSeen = max(account.lastSeen, time)
-            account.eventCount += 1
-            evaluateVelocity(&account, time: time, isRefusal: isRefusal, hits: &hits, rules: rules)
-
-            var critical = false
-            var added = 0.0
-            for hit in hits where hit.enforcing {
-                added += policy.severityWeights[hit.severity.rawValue] * hit.score
-                if hit.severity == .critical { critical = true }
-                account.noteContribution(hit)
-            }
-            if added > 0 {
-                account.risk += added
-                account.dirty = true
-            }
-            var flag: AccountFlag?
-            let crosses = account.risk >= policy.flagThreshold || (critical && policy.criticalFlagsImmediately)
-            if crosses && added > 0 {
-                let isNew = !account.flagged
-                if isNew || time - account.lastFlagWrite >= policy.reflagInterval {
-                    account.flagged = true
-                    account.lastFlagWrite = time
-                    state.flagged.insert(key)
-                    flag = AccountFlag(accountID: key, orgID: account.orgID, risk: account.risk, time: time,
-                                       reason: (critical && policy.criticalFlagsImmediately && account.risk < policy.flagThreshold) ? "critical" : "threshold",
-                                       detectors: account.detectors.sorted(), labels: account.labels.sorted(),
-                                       eventCount: account.eventCount, isNew: isNew)
-                }
-            }
-            state.accounts[key] = account
-            return AccountOutcome(risk: account.risk, flagged: account.flagged, flag: flag, orgFlag: nil)
+            let outcome = apply(to: &state.accounts.values[index], key: key, orgID: orgID, time: time,
+                                isRefusal: isRefusal, hits: &hits, rules: rules)
+            if outcome.flag?.isNew == true { state.flagged.insert(key) }
+            return outcome
         }
         if let flag = outcome.flag, flag.isNew, let org = flag.orgID {
             outcome.orgFlag = noteFlagged(account: key, org: org, time: time, policy: rules.orgPolicy)
         }
         return outcome
+    }
+
+    /// Decay, velocity, signal contributions and the flag decision for one
+    /// event of one account (called under the account's shard lock).
+    private func apply(to account: inout AccountState, key: String, orgID: UnsafeBufferPointer<UInt8>, time: Double,
+                       isRefusal: Bool, hits: inout [SignalHit], rules: BehaviourRules) -> AccountOutcome {
+        let policy = rules.policy
+        if account.orgID == nil, orgID.count > 0 { account.orgID = String(decoding: orgID, as: UTF8.self) }
+        account.decay(to: time, policy: policy)
+        account.lastSeen = max(account.lastSeen, time)
+        account.eventCount += 1
+        evaluateVelocity(&account, time: time, isRefusal: isRefusal, hits: &hits, rules: rules)
+
+        var critical = false
+        var added = 0.0
+        for hit in hits where hit.enforcing {
+            added += policy.severityWeights[hit.severity.rawValue] * hit.score
+            if hit.severity == .critical { critical = true }
+            account.noteContribution(hit)
+        }
+        if added > 0 {
+            account.risk += added
+            account.dirty = true
+        }
+        var flag: AccountFlag?
+        let criticalFlag = critical && policy.criticalFlagsImmediately
+        if added > 0 && (account.risk >= policy.flagThreshold || criticalFlag) {
+            let isNew = !account.flagged
+            if isNew || time - account.lastFlagWrite >= policy.reflagInterval {
+                account.flagged = true
+                account.lastFlagWrite = time
+                flag = AccountFlag(accountID: key, orgID: account.orgID, risk: account.risk, time: time,
+                                   reason: criticalFlag && account.risk < policy.flagThreshold ? "critical" : "threshold",
+                                   detectors: account.detectors.sorted(), labels: account.labels.sorted(),
+                                   eventCount: account.eventCount, isNew: isNew)
+            }
+        }
+        return AccountOutcome(risk: account.risk, flagged: account.flagged, flag: flag, orgFlag: nil)
     }
 
     private func evaluateVelocity(_ account: inout AccountState, time: Double, isRefusal: Bool,

@@ -68,7 +68,8 @@ public struct BenchEventGenerator {
         var text = Self.english[Int(next() % UInt64(Self.english.count))] + " "
             + Self.multilingual[Int(next() % UInt64(Self.multilingual.count))] + " "
             + Self.multilingual[Int(next() % UInt64(Self.multilingual.count))] + " "
-            + Self.english[Int(next() % UInt64(Self.english.count))]
+            + Self.english[Int(next() % UInt64(Self.english.count))] + " "
+            + Self.multilingual[Int(next() % UInt64(Self.multilingual.count))]
         if isAttack { text += " " + Self.attacks[Int(next() % UInt64(Self.attacks.count))] }
         let json = "{\"id\":\"ev-\(sequence)\",\"account_id\":\"acct-\(account)\",\"org_id\":\"org-\(account % 500)\","
             + "\"conversation_id\":\"conv-\(account)-\(sequence % 7)\",\"role\":\"user\",\"text\":\"\(Self.escape(text))\","
