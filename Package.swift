@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .executableTarget(name: "guardline", dependencies: [
-            "GuardlineDaemon",
+            "GuardlineDaemon", "GuardlineProtocol", "GuardlineStore", "GuardlineTransport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

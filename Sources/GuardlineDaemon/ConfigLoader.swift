@@ -123,11 +123,7 @@ public enum ConfigLoader {
             return range.contains(value) ? .success(.number(value)) : .failure("\(value) is outside \(range.lowerBound)...\(range.upperBound)")
         case .duration(let range):
             let value: Double
-            if text.hasSuffix("ms"), let ms = Double(text.dropLast(2)) {
-                value = ms / 1000
-            } else {
-                do { value = try DurationText.seconds(text) } catch { return .failure(error.description) }
-            }
+            do { value = try DurationText.seconds(text) } catch { return .failure(error.description) }
             return range.contains(value) ? .success(.number(value)) : .failure("\(text) is outside \(range.lowerBound)s...\(range.upperBound)s")
         case .boolean:
             switch text.lowercased() {

@@ -1,3 +1,4 @@
+import GuardlineProtocol
 import Yams
 
 /// Reads typed values out of a composed YAML tree, collecting a `Diagnostic`
@@ -127,22 +128,22 @@ struct YAMLNodeReader {
         return values
     }
 
-    /// A duration such as `90s`, `10m`, `1.5h`, in seconds.
+    /// A positive duration such as `90s`, `10m`, `1.5h`, in seconds (`DurationText` syntax).
     mutating func duration(_ node: Node, _ what: String) -> Double? {
-        guard let text = node.scalar?.string, let unit = text.last else {
+        guard let text = node.scalar?.string else {
             report("\(what) must be a duration like 30s, 10m or 1h", at: node)
             return nil
         }
-        let multiplier: Double? = switch unit {
-        case "s": 1
-        case "m": 60
-        case "h": 3600
-        default: nil
-        }
-        guard let multiplier, let amount = Double(text.dropLast()), amount.isFinite, amount > 0 else {
-            report("\(what) must be a positive duration like 30s, 10m or 1h (got '\(text)')", at: node)
+        do {
+            let seconds = try DurationText.seconds(text)
+            guard seconds > 0, seconds.isFinite else {
+                report("\(what) must be a positive duration like 30s, 10m or 1h (got '\(text)')", at: node)
+                return nil
+            }
+            return seconds
+        } catch {
+            report("\(what): \(error.reason)", at: node)
             return nil
         }
-        return amount * multiplier
     }
 }

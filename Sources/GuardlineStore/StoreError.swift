@@ -36,8 +36,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible, Loc
     case flushTimedOut(pendingRows: Int, seconds: Double)
     /// Rows were enqueued after `close()`; they were not written.
     case writerClosed(droppedRows: Int)
-    /// A duration such as `2h` or `1h30m` could not be parsed.
-    case invalidDuration(text: String, reason: String)
 
     public var description: String {
         switch self {
@@ -69,8 +67,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible, Loc
             return "store flush timed out after \(seconds) s with \(pendingRows) rows pending"
         case let .writerClosed(droppedRows):
             return "store writer is closed; \(droppedRows) rows enqueued after close were not written"
-        case let .invalidDuration(text, reason):
-            return "invalid duration \"\(text)\": \(reason)"
         }
     }
 

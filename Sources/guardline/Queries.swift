@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GuardlineDaemon
+import GuardlineProtocol
 import GuardlineStore
 
 extension DatabaseOptions {
@@ -95,7 +96,7 @@ struct Account: ParsableCommand {
 /// `--since 2h` → the epoch time two hours ago.
 func sinceCutoff(_ text: String) throws -> Double {
     do {
-        return Date().timeIntervalSince1970 - (try parseDuration(text))
+        return Date().timeIntervalSince1970 - (try DurationText.seconds(text))
     } catch {
         throw ValidationError("--since: \(error)")
     }
