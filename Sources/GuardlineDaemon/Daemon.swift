@@ -84,6 +84,7 @@ public final class Daemon: @unchecked Sendable {
 
     /// Binds the listeners, starts timers and signal handling, and logs the start line.
     public func start() throws {
+        raiseDescriptorLimit()
         let responses = ResponseMode(rawValue: config.responses) ?? .verdict
         let bound = try server.listen(on: SocketAddress(parsing: config.listen), responses: responses)
         listenAddress = bound
@@ -111,6 +112,17 @@ public final class Daemon: @unchecked Sendable {
             "generation": "\(generation.number)",
             "detectors": "\(generation.detectors.map { "\($0.name)@\($0.version)(\($0.kind),\($0.mode))" }.joined(separator: " "))",
         ])
+    }
+
+    /// Thousands of connections need thousands of descriptors: lift the soft
+    /// limit to the hard one (systemd's LimitNOFILE sets the hard one).
+    private func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+            logger.warning("limits.nofile_unchanged", metadata: ["errno": "\(errno)"])
+        }
     }
 
     /// Blocks the calling thread forever; the process exits from the signal handler.
