@@ -21,13 +21,37 @@ public enum TextFingerprint {
     public static func normalised(_ bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, letters: Int) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var word: UInt64 = 0
-        var packed = 0
+        var packed: UInt64 = 0
         var letters = 0
-        var pendingSeparator = false
-        return foldTable.withUnsafeBufferPointer { table in
-            @inline(__always) func push(_ c: UInt8) {
+        var separator = false
+        // Long texts: the first 2 KiB decide; a script spraying one message
+        // rarely varies only its tail.
+        let count = min(bytes.count, 2048)
+        guard let base = bytes.baseAddress else { return (h, 0) }
+        foldTable.withUnsafeBufferPointer { table in
+            let fold = table.baseAddress!
+            var i = 0
+            while i < count {
+                let c = fold[Int(base[i])]
+                i += 1
+                if c == 0 {
+                    separator = letters > 0
+                    continue
+                }
+                if separator {
+                    separator = false
+                    word = word << 8 | 0x20
+                    packed += 1
+                    if packed == 8 {
+                        h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+                        h ^= h >> 29
+                        word = 0
+                        packed = 0
+                    }
+                }
                 word = word << 8 | UInt64(c)
                 packed += 1
+                letters += 1
                 if packed == 8 {
                     h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
                     h ^= h >> 29
@@ -35,21 +59,10 @@ public enum TextFingerprint {
                     packed = 0
                 }
             }
-            for b in bytes {
-                let c = table[Int(b)]
-                if c == 0 {
-                    pendingSeparator = true
-                    continue
-                }
-                if pendingSeparator && letters > 0 { push(0x20) }
-                pendingSeparator = false
-                push(c)
-                letters += 1
-            }
-            h = (h ^ word ^ UInt64(packed) << 56) &* 0x9E37_79B9_7F4A_7C15
-            h ^= h >> 31
-            return (h, letters)
         }
+        h = (h ^ word ^ packed << 56) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 31
+        return (h, letters)
     }
 
     /// Byte → normalised byte: 0 for separators (ASCII non-letters), ASCII
