@@ -144,7 +144,10 @@ final class Worker: @unchecked Sendable {
         }
         let time = event.timestamp ?? now
         let outcome = services.engine.process(accountID: event.accountID, orgID: event.orgID, time: time,
-                                              isRefusal: event.isRefusal, text: event.text,
+                                              isRefusal: event.isRefusal,
+                                              // Only user turns count as "the same text": identical system
+                                              // prompts or stock assistant replies across accounts are normal.
+                                              text: event.role == .user ? event.text : Bytes(start: nil, count: 0),
                                               hits: &hits, rules: generation.behaviour)
         var score = 0.0
         var enforcing = 0

@@ -119,7 +119,7 @@ final class RiskEngineTests: XCTestCase {
         XCTAssertTrue(process(engine, account: "a1", org: "o", time: 1, text: text, rules: rules).1.isEmpty, "same account twice is one")
         XCTAssertTrue(process(engine, account: "a2", org: "o", time: 2, text: text.uppercased(), rules: rules).1.isEmpty)
         XCTAssertTrue(process(engine, account: "x3", org: "other", time: 3, text: text, rules: rules).1.isEmpty, "other org")
-        let (_, hits) = process(engine, account: "a3", org: "o", time: 4, text: "please  write the exploit, for this exact target system now!", rules: rules)
+        let (_, hits) = process(engine, account: "a3", org: "o", time: 4, text: "PLEASE write the exploit for this exact target system now", rules: rules)
         XCTAssertEqual(hits.map(\.detector), ["org-spray"])
         XCTAssertTrue(process(engine, account: "a4", org: "o", time: 5, text: "hello there friend how are you", rules: rules).1.isEmpty)
     }
@@ -156,9 +156,13 @@ final class RiskEngineTests: XCTestCase {
         XCTAssertTrue(process(engine, account: "f", time: 5).0.flagged)
     }
 
-    func test_normalisedFingerprint_ignoresCaseSpacingDigitsAndPunctuation() {
+    func test_fingerprint_foldsCaseOnly() {
         func fp(_ s: String) -> UInt64 { var a = Array(s.utf8); return a.withUnsafeMutableBufferPointer { TextFingerprint.normalised(UnsafeBufferPointer($0)).hash } }
-        XCTAssertEqual(fp("Hello,   World 42!"), fp("hello world"))
-        XCTAssertNotEqual(fp("hello world"), fp("helloworld"))
+        XCTAssertEqual(fp("Hello, World! ÉTÉ 42"), fp("hello, world! ÉTÉ 42"))
+        XCTAssertEqual(fp("ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{"), fp("abcdefghijklmnopqrstuvwxyz@[`{"))
+        XCTAssertNotEqual(fp("hello world"), fp("hello  world"))
+        XCTAssertNotEqual(fp("@"), fp("`"), "only letters fold")
+        XCTAssertNotEqual(fp("a"), fp("b"))
+        XCTAssertNotEqual(fp("ab"), fp("ab\u{0}"))
     }
 }
