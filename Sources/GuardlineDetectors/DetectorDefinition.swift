@@ -52,7 +52,7 @@
 /// labels: [refusal_probing]
 /// ```
 ///
-/// `kind: cross_account` (the same normalised text from many accounts of one
+/// `kind: cross_account` (the same case-folded user text from many accounts of one
 /// org within a window):
 /// ```yaml
 /// accounts: 5                     # distinct accounts (>= 2)

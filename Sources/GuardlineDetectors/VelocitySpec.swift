@@ -27,7 +27,7 @@ public enum VelocityMetric: String, Sendable, CaseIterable {
     case events
 }
 
-/// Settings of a `kind: cross_account` detector: the same normalised text sent
+/// Settings of a `kind: cross_account` detector: the same case-folded user text sent
 /// from many accounts of one org within a window (a coordinated spray that
 /// stays under every per-account threshold).
 public struct CrossAccountSpec: Sendable {

@@ -23,7 +23,7 @@ public struct VelocityRule: Sendable {
     }
 }
 
-/// A cross-account detector: the same normalised text sent by `accounts`
+/// A cross-account detector: the same case-folded user text sent by `accounts`
 /// distinct accounts of one organisation within `window` seconds.
 public struct CrossAccountRule: Sendable {
     public var detector: Int

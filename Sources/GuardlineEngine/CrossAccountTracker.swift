@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Remembers which accounts of an organisation sent the same normalised text
+/// Remembers which accounts of an organisation sent the same case-folded user text
 /// recently, to catch one actor spreading the same abuse over many accounts.
 ///
 /// Memory is bounded: a fixed first-sighting table per shard, at most

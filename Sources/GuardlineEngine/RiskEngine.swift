@@ -152,9 +152,9 @@ public final class RiskEngine: Sendable {
                                       text: UnsafeBufferPointer<UInt8>, hits: inout [SignalHit], rules: BehaviourRules) {
         let minLength = rules.crossAccount.lazy.map(\.minTextLength).min() ?? 0
         guard text.count >= minLength else { return }
-        let (fingerprint, letters) = TextFingerprint.normalised(text)
+        let (fingerprint, length) = TextFingerprint.caseFolded(text)
         let orgHash = TextFingerprint.fnv1a(orgID)
-        for rule in rules.crossAccount where letters >= rule.minTextLength {
+        for rule in rules.crossAccount where length >= rule.minTextLength {
             let distinct = crossAccount.record(org: orgHash, fingerprint: fingerprint, account: accountHash,
                                                time: time, window: rule.window)
             if distinct >= rule.accounts {

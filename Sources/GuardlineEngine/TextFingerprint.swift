@@ -21,7 +21,7 @@ public enum TextFingerprint {
     /// with a multiply per word costs ~0.1 µs. Hashing only a prefix would be
     /// cheaper still but would merge templated prompts that differ only after
     /// the template, a false-positive source.
-    public static func normalised(_ bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, letters: Int) {
+    public static func caseFolded(_ bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, length: Int) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
         guard let base = bytes.baseAddress, bytes.count > 0 else { return (h, 0) }
         let raw = UnsafeRawPointer(base)

@@ -157,7 +157,7 @@ final class RiskEngineTests: XCTestCase {
     }
 
     func test_fingerprint_foldsCaseOnly() {
-        func fp(_ s: String) -> UInt64 { var a = Array(s.utf8); return a.withUnsafeMutableBufferPointer { TextFingerprint.normalised(UnsafeBufferPointer($0)).hash } }
+        func fp(_ s: String) -> UInt64 { var a = Array(s.utf8); return a.withUnsafeMutableBufferPointer { TextFingerprint.caseFolded(UnsafeBufferPointer($0)).hash } }
         XCTAssertEqual(fp("Hello, World! ÉTÉ 42"), fp("hello, world! ÉTÉ 42"))
         XCTAssertEqual(fp("ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{"), fp("abcdefghijklmnopqrstuvwxyz@[`{"))
         XCTAssertNotEqual(fp("hello world"), fp("hello  world"))
