@@ -78,7 +78,7 @@ final class DevelopmentSetTests: XCTestCase {
         print("  overall attack recall \(String(format: "%.3f", recall)), benign false-positive rate \(String(format: "%.3f", falsePositiveRate))")
         report.forEach { print("  " + $0) }
 
-        XCTAssertGreaterThanOrEqual(recall, 0.85)
+        XCTAssertGreaterThanOrEqual(recall, 0.95)
         XCTAssertLessThanOrEqual(falsePositiveRate, 0.02)
     }
 
