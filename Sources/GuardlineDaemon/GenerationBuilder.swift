@@ -39,6 +39,7 @@ enum GenerationBuilder {
                 labels = spec.labels
                 behaviour.crossAccount.append(CrossAccountRule(detector: index, accounts: spec.accounts,
                                                                window: spec.windowSeconds, minTextLength: spec.minTextLength,
+                                                               requireSignal: spec.requireSignal,
                                                                score: spec.score, severity: severity, enforcing: enforcing))
             }
             detectors.append(DetectorInfo(name: definition.name, version: definition.version, kind: definition.kind.name,

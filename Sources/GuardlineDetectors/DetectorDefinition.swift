@@ -58,6 +58,7 @@
 /// accounts: 5                     # distinct accounts (>= 2)
 /// window: 15m
 /// min_text_length: 40             # shorter texts are ignored (default 0)
+/// require_signal: true            # count only texts an enforcing content detector fired on (default true)
 /// score: 0.8
 /// labels: [coordinated]
 /// ```

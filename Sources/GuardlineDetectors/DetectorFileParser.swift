@@ -15,7 +15,7 @@ struct DetectorFileParser {
     static let commonKeys = ["name", "version", "description", "kind", "mode", "severity"]
     static let ruleKeys = ["fields", "roles", "scoring", "patterns"]
     static let velocityKeys = ["metric", "count", "window", "score", "labels"]
-    static let crossAccountKeys = ["accounts", "window", "min_text_length", "score", "labels"]
+    static let crossAccountKeys = ["accounts", "window", "min_text_length", "require_signal", "score", "labels"]
 
     var reader: YAMLNodeReader
 
@@ -118,10 +118,12 @@ struct DetectorFileParser {
         let accounts = requiredValue(entries, "accounts", root: root).flatMap { reader.integer($0, "accounts", atLeast: 2) }
         let window = requiredValue(entries, "window", root: root).flatMap { reader.duration($0, "window") }
         let minimumLength = entries["min_text_length"].map { reader.integer($0.value, "min_text_length", atLeast: 0) } ?? 0
+        let requireSignal = entries["require_signal"].map { reader.bool($0.value, "require_signal") } ?? true
         let score = requiredValue(entries, "score", root: root).flatMap { reader.number($0, "score", in: 0...1, excludingLower: true) }
         let labels = labelList(entries["labels"]?.value)
-        guard let accounts, let window, let minimumLength, let score, let labels else { return nil }
-        return CrossAccountSpec(accounts: accounts, windowSeconds: window, minTextLength: minimumLength, score: score, labels: labels)
+        guard let accounts, let window, let minimumLength, let requireSignal, let score, let labels else { return nil }
+        return CrossAccountSpec(accounts: accounts, windowSeconds: window, minTextLength: minimumLength,
+                                requireSignal: requireSignal, score: score, labels: labels)
     }
 
     mutating func requiredValue(_ entries: [String: (key: Node, value: Node)], _ key: String, root: Node) -> Node? {

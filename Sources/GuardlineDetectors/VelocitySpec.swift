@@ -37,10 +37,16 @@ public struct CrossAccountSpec: Sendable {
     /// Texts shorter than this (in bytes, after normalisation) are ignored:
     /// "hi" from fifty accounts is not coordination.
     public let minTextLength: Int
+    /// Only texts on which an enforcing content detector fired are counted
+    /// (the same *attack* spread over accounts). Off: any repeated text counts,
+    /// which flags orgs whose product sends templated prompts.
+    public let requireSignal: Bool
     public let score: Double
     public let labels: [String]
 
-    public init(accounts: Int, windowSeconds: Double, minTextLength: Int, score: Double, labels: [String]) {
+    public init(accounts: Int, windowSeconds: Double, minTextLength: Int, requireSignal: Bool = true,
+                score: Double, labels: [String]) {
+        self.requireSignal = requireSignal
         self.accounts = accounts
         self.windowSeconds = windowSeconds
         self.minTextLength = minTextLength

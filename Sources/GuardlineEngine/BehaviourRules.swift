@@ -30,12 +30,15 @@ public struct CrossAccountRule: Sendable {
     public var accounts: Int
     public var window: Double
     public var minTextLength: Int
+    /// Count only texts on which an enforcing content (rules) detector fired.
+    public var requireSignal: Bool
     public var score: Double
     public var severity: SignalSeverity
     public var enforcing: Bool
 
-    public init(detector: Int, accounts: Int, window: Double, minTextLength: Int, score: Double,
-                severity: SignalSeverity, enforcing: Bool) {
+    public init(detector: Int, accounts: Int, window: Double, minTextLength: Int, requireSignal: Bool = true,
+                score: Double, severity: SignalSeverity, enforcing: Bool) {
+        self.requireSignal = requireSignal
         self.detector = detector
         self.accounts = max(2, accounts)
         self.window = window

@@ -45,9 +45,12 @@ public final class RiskEngine: Sendable {
                         time: Double, isRefusal: Bool, text: UnsafeBufferPointer<UInt8>,
                         hits: inout [SignalHit], rules: BehaviourRules) -> AccountOutcome {
         let accountHash = TextFingerprint.fnv1a(accountID)
+        // Content signals: what the rule detectors found, before behavioural
+        // detectors add theirs (those must not feed each other).
+        let contentSignal = hits.contains { $0.enforcing }
         if !rules.crossAccount.isEmpty, orgID.count > 0 {
             evaluateCrossAccount(accountHash: accountHash, orgID: orgID, time: time, text: text,
-                                 hits: &hits, rules: rules)
+                                 contentSignal: contentSignal, hits: &hits, rules: rules)
         }
         let key = String(decoding: accountID, as: UTF8.self)
         let shard = shardFor(accountHash)
@@ -66,7 +69,7 @@ public final class RiskEngine: Sendable {
                 index = state.accounts.index(forKey: key)!
             }
             let outcome = apply(to: &state.accounts.values[index], key: key, orgID: orgID, time: time,
-                                isRefusal: isRefusal, hits: &hits, rules: rules)
+                                isRefusal: isRefusal, contentSignal: contentSignal, hits: &hits, rules: rules)
             if outcome.flag?.isNew == true { state.flagged.insert(key) }
             return outcome
         }
@@ -79,13 +82,13 @@ public final class RiskEngine: Sendable {
     /// Decay, velocity, signal contributions and the flag decision for one
     /// event of one account (called under the account's shard lock).
     private func apply(to account: inout AccountState, key: String, orgID: UnsafeBufferPointer<UInt8>, time: Double,
-                       isRefusal: Bool, hits: inout [SignalHit], rules: BehaviourRules) -> AccountOutcome {
+                       isRefusal: Bool, contentSignal: Bool, hits: inout [SignalHit], rules: BehaviourRules) -> AccountOutcome {
         let policy = rules.policy
         if account.orgID == nil, orgID.count > 0 { account.orgID = String(decoding: orgID, as: UTF8.self) }
         account.decay(to: time, policy: policy)
         account.lastSeen = max(account.lastSeen, time)
         account.eventCount += 1
-        evaluateVelocity(&account, time: time, isRefusal: isRefusal, hits: &hits, rules: rules)
+        evaluateVelocity(&account, time: time, isRefusal: isRefusal, contentSignal: contentSignal, hits: &hits, rules: rules)
 
         var critical = false
         var added = 0.0
@@ -114,10 +117,11 @@ public final class RiskEngine: Sendable {
         return AccountOutcome(risk: account.risk, flagged: account.flagged, flag: flag, orgFlag: nil)
     }
 
-    private func evaluateVelocity(_ account: inout AccountState, time: Double, isRefusal: Bool,
+    private func evaluateVelocity(_ account: inout AccountState, time: Double, isRefusal: Bool, contentSignal: Bool,
                                   hits: inout [SignalHit], rules: BehaviourRules) {
         guard !rules.velocity.isEmpty else { return }
-        let ruleHitsBefore = hits.contains { $0.enforcing }
+        // "Flagged events" are events an enforcing content detector fired on.
+        let ruleHitsBefore = contentSignal
         if isRefusal { account.refusals.record(time, capacity: rules.depth(of: .refusals)) }
         if ruleHitsBefore { account.flaggedEvents.record(time, capacity: rules.depth(of: .flaggedEvents)) }
         if account.velocityFired.count != rules.velocity.count {
@@ -149,12 +153,15 @@ public final class RiskEngine: Sendable {
     }
 
     private func evaluateCrossAccount(accountHash: UInt64, orgID: UnsafeBufferPointer<UInt8>, time: Double,
-                                      text: UnsafeBufferPointer<UInt8>, hits: inout [SignalHit], rules: BehaviourRules) {
+                                      text: UnsafeBufferPointer<UInt8>, contentSignal: Bool,
+                                      hits: inout [SignalHit], rules: BehaviourRules) {
+        // Most events carry no content signal: skip the fingerprint when no rule would count them.
+        guard contentSignal || rules.crossAccount.contains(where: { !$0.requireSignal }) else { return }
         let minLength = rules.crossAccount.lazy.map(\.minTextLength).min() ?? 0
         guard text.count >= minLength else { return }
         let (fingerprint, length) = TextFingerprint.caseFolded(text)
         let orgHash = TextFingerprint.fnv1a(orgID)
-        for rule in rules.crossAccount where length >= rule.minTextLength {
+        for rule in rules.crossAccount where length >= rule.minTextLength && (contentSignal || !rule.requireSignal) {
             let distinct = crossAccount.record(org: orgHash, fingerprint: fingerprint, account: accountHash,
                                                time: time, window: rule.window)
             if distinct >= rule.accounts {
