@@ -67,10 +67,11 @@ let package = Package(
 )
 
 // Release builds drop Swift's dynamic exclusivity checks (the hot path touches
-// per-worker class state on every event; the checks were ~2 % of the profile).
-// Debug builds and tests keep them.
+// per-worker class state on every event; the checks were ~2 % of the profile)
+// and build -Ounchecked (no overflow or bounds traps). Debug builds and tests
+// keep every check. Nothing with a side effect may sit inside precondition().
 for target in package.targets where target.type != .system && target.name != "CJSONShim" {
     var settings = target.swiftSettings ?? []
-    settings.append(.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)))
+    settings.append(.unsafeFlags(["-enforce-exclusivity=unchecked", "-Ounchecked"], .when(configuration: .release)))
     target.swiftSettings = settings
 }
