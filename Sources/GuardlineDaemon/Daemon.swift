@@ -37,6 +37,8 @@ public final class Daemon: @unchecked Sendable {
     private var maintenance: DispatchSourceTimer?
     private let control = DispatchQueue(label: "guardline.control")
     private var stopping = false
+    /// When idle accounts were last evicted (owned by the `control` queue).
+    private var lastSweep = 0.0
     public private(set) var listenAddress: SocketAddress?
 
     /// Loads and validates everything; binds nothing yet. Throws a readable
@@ -181,7 +183,14 @@ public final class Daemon: @unchecked Sendable {
     private func startMaintenance() {
         let timer = DispatchSource.makeTimerSource(queue: control)
         timer.schedule(deadline: .now() + config.checkpointInterval, repeating: config.checkpointInterval)
-        timer.setEventHandler { [self] in checkpoint(sweep: true) }
+        timer.setEventHandler { [self] in
+            // Eviction walks every account, so it runs once a minute; the
+            // checkpoint only visits accounts that changed, so it runs often.
+            let now = Worker.wallClock()
+            let sweep = now - lastSweep >= 60
+            if sweep { lastSweep = now }
+            checkpoint(sweep: sweep)
+        }
         timer.activate()
         maintenance = timer
     }

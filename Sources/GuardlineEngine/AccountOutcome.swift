@@ -8,6 +8,8 @@ public struct AccountOutcome: Sendable {
     public var flag: AccountFlag?
     /// Set when this event's flag made its organisation cross the org policy.
     public var orgFlag: OrgFlag?
+    /// The account's risk changed for the first time since the last checkpoint.
+    var becameDirty = false
 }
 
 /// A flag to persist: the account crossed its policy.

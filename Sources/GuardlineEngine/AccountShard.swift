@@ -13,6 +13,9 @@ final class AccountShard: Sendable {
         var flagged: Set<String> = []
         /// Checkpoints of evicted accounts that still carried risk, waiting for the store.
         var evicted: [AccountSnapshot] = []
+        /// Accounts whose risk changed since the last checkpoint, so a
+        /// checkpoint visits only them, not every account in memory.
+        var dirtyKeys: [String] = []
     }
 
     let state = Mutex(State())
@@ -54,15 +57,17 @@ extension AccountShard.State {
         }
     }
 
-    /// Drops accounts not seen since `cutoff`.
+    /// Drops accounts not seen since `cutoff`. One pass over the shard that
+    /// copies only the victims' keys.
     mutating func evictIdle(before cutoff: Double) -> Int {
-        let idle = accounts.filter { $0.value.lastSeen < cutoff }
-        for (id, account) in idle {
+        var idle: [String] = []
+        for (id, account) in accounts where account.lastSeen < cutoff { idle.append(id) }
+        for id in idle {
+            guard let account = accounts.removeValue(forKey: id) else { continue }
             if account.dirty {
                 evicted.append(AccountSnapshot(accountID: id, orgID: account.orgID, risk: account.risk,
                                                updatedAt: account.riskTime, flagged: account.flagged))
             }
-            accounts.removeValue(forKey: id)
         }
         return idle.count
     }

@@ -35,11 +35,14 @@ extension RiskEngine {
         forEachShard { state in
             out.append(contentsOf: state.evicted)
             state.evicted.removeAll()
-            for (id, account) in state.accounts where account.dirty {
+            for id in state.dirtyKeys {
+                guard let index = state.accounts.index(forKey: id), state.accounts.values[index].dirty else { continue }
+                let account = state.accounts.values[index]
                 out.append(AccountSnapshot(accountID: id, orgID: account.orgID, risk: account.risk,
                                            updatedAt: account.riskTime, flagged: account.flagged))
-                state.accounts[id]?.dirty = false
+                state.accounts.values[index].dirty = false
             }
+            state.dirtyKeys.removeAll(keepingCapacity: true)
         }
         return out
     }

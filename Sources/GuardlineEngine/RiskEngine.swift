@@ -71,6 +71,7 @@ public final class RiskEngine: Sendable {
             let outcome = apply(to: &state.accounts.values[index], key: key, orgID: orgID, time: time,
                                 isRefusal: isRefusal, contentSignal: contentSignal, hits: &hits, rules: rules)
             if outcome.flag?.isNew == true { state.flagged.insert(key) }
+            if outcome.becameDirty { state.dirtyKeys.append(key) }
             return outcome
         }
         if let flag = outcome.flag, flag.isNew, let org = flag.orgID {
@@ -97,8 +98,10 @@ public final class RiskEngine: Sendable {
             if hit.severity == .critical { critical = true }
             account.noteContribution(hit)
         }
+        var becameDirty = false
         if added > 0 {
             account.risk += added
+            becameDirty = !account.dirty
             account.dirty = true
         }
         var flag: AccountFlag?
@@ -114,7 +117,8 @@ public final class RiskEngine: Sendable {
                                    eventCount: account.eventCount, isNew: isNew)
             }
         }
-        return AccountOutcome(risk: account.risk, flagged: account.flagged, flag: flag, orgFlag: nil)
+        return AccountOutcome(risk: account.risk, flagged: account.flagged, flag: flag, orgFlag: nil,
+                              becameDirty: becameDirty)
     }
 
     private func evaluateVelocity(_ account: inout AccountState, time: Double, isRefusal: Bool, contentSignal: Bool,
