@@ -54,6 +54,9 @@ struct Flagged: ParsableCommand {
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be positive") }
         if let since { _ = try sinceCutoff(since) }
+        if let status, !["open", "acknowledged", "resolved"].contains(status) {
+            throw ValidationError("--status must be open, acknowledged or resolved, not '\(status)'")
+        }
     }
 
     func run() throws {
