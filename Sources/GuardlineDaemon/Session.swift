@@ -32,8 +32,10 @@ final class Session: ConnectionDelegate, @unchecked Sendable {
     }
 
     /// Reads whatever the socket already holds (at shutdown: everything a
-    /// client sent before the signal gets its verdict).
+    /// client sent before the signal gets its verdict). Bounded to 64 reads
+    /// (16 MiB), so a client that keeps streaming cannot hold shutdown open.
     func drainReadable() {
-        while worker.serve(connection, pending: &pending, mode: &mode) > 0 {}
+        var reads = 0
+        while reads < 64, worker.serve(connection, pending: &pending, mode: &mode) > 0 { reads += 1 }
     }
 }
