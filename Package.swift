@@ -10,6 +10,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "guardline", targets: ["guardline"]),
+        // Native detector plugins built from Tests/Fixtures/Plugins and
+        // loaded by the plugin tests through real dlopen.
+        .library(name: "ExampleKeywordPlugin", type: .dynamic, targets: ["ExampleKeywordPlugin"]),
+        .library(name: "FixtureFutureABIPlugin", type: .dynamic, targets: ["FixtureFutureABIPlugin"]),
+        .library(name: "FixtureConstantPlugin", type: .dynamic, targets: ["FixtureConstantPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -30,12 +35,19 @@ let package = Package(
         // Vectorscan (Hyperscan API) from libvectorscan-dev.
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
 
+        // The native detector plugin ABI: one header, no code.
+        .target(name: "GuardlinePluginABI"),
+        // The example plugin (a template for plugin authors) and test fixtures.
+        .target(name: "ExampleKeywordPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/ExampleKeywordPlugin", publicHeadersPath: "."),
+        .target(name: "FixtureFutureABIPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureFutureABIPlugin", publicHeadersPath: "."),
+        .target(name: "FixtureConstantPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureConstantPlugin", publicHeadersPath: "."),
+
         .target(name: "GuardlineProtocol", dependencies: ["CJSONShim"]),
         .target(name: "GuardlineTransport", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "GuardlineDetectors", dependencies: [
-            "GuardlineProtocol", "CVectorscan",
+            "GuardlineProtocol", "CVectorscan", "GuardlinePluginABI",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "GuardlineEngine", dependencies: [
