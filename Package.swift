@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "ExampleKeywordPlugin", type: .dynamic, targets: ["ExampleKeywordPlugin"]),
         .library(name: "FixtureFutureABIPlugin", type: .dynamic, targets: ["FixtureFutureABIPlugin"]),
         .library(name: "FixtureConstantPlugin", type: .dynamic, targets: ["FixtureConstantPlugin"]),
+        .library(name: "FixtureNewerMinorPlugin", type: .dynamic, targets: ["FixtureNewerMinorPlugin"]),
+        .library(name: "FixtureShortTablePlugin", type: .dynamic, targets: ["FixtureShortTablePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -41,6 +43,8 @@ let package = Package(
         .target(name: "ExampleKeywordPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/ExampleKeywordPlugin", publicHeadersPath: "."),
         .target(name: "FixtureFutureABIPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureFutureABIPlugin", publicHeadersPath: "."),
         .target(name: "FixtureConstantPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureConstantPlugin", publicHeadersPath: "."),
+        .target(name: "FixtureNewerMinorPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureNewerMinorPlugin", publicHeadersPath: "."),
+        .target(name: "FixtureShortTablePlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureShortTablePlugin", publicHeadersPath: "."),
 
         .target(name: "GuardlineProtocol", dependencies: ["CJSONShim"]),
         .target(name: "GuardlineTransport", dependencies: [

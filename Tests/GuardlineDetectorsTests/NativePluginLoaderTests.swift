@@ -36,6 +36,23 @@ final class NativePluginLoaderTests: XCTestCase {
         XCTAssertEqual(error?.description, "\(path): plugin ABI 2.0 is not supported by this daemon (ABI 1.0)")
     }
 
+    func test_load_rejectsANewerMinorABINamingBothVersions() throws {
+        let path = try Support.library("FixtureNewerMinorPlugin")
+        let error = loadError { () throws(PluginError) in try NativePlugin.load(path: path, config: "{}") }
+        XCTAssertEqual(error?.description, "\(path): plugin ABI 1.1 is not supported by this daemon (ABI 1.0)")
+    }
+
+    func test_load_rejectsATableSmallerThanItsABIVersion() throws {
+        let path = try Support.library("FixtureShortTablePlugin")
+        let error = loadError { () throws(PluginError) in try NativePlugin.load(path: path, config: "{}") }
+        guard case .tableTooSmall(let rejected, let size, let expected) = error else {
+            return XCTFail("expected tableTooSmall, got \(String(describing: error))")
+        }
+        XCTAssertEqual(rejected, path)
+        XCTAssertEqual(size, 12)
+        XCTAssertGreaterThan(expected, 12)
+    }
+
     func test_load_surfacesThePluginsInitError() throws {
         let path = try Support.library("ExampleKeywordPlugin")
         let empty = loadError { () throws(PluginError) in try NativePlugin.load(path: path, config: #"{"phrases": []}"#) }
