@@ -18,6 +18,7 @@ final class DaemonMetrics: Sendable {
     let generation: Prometheus.Gauge
     let storePending: Prometheus.Gauge
     let accountsInMemory: Prometheus.Gauge
+    let pluginErrors: Prometheus.Counter
     private let errors: [ErrorCode: Prometheus.Counter]
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -33,6 +34,7 @@ final class DaemonMetrics: Sendable {
         generation = registry.makeGauge(name: "guardline_generation", help: "Running detector generation")
         storePending = registry.makeGauge(name: "guardline_store_pending_rows", help: "Rows waiting for the SQLite writer")
         accountsInMemory = registry.makeGauge(name: "guardline_accounts_in_memory", help: "Accounts held in memory")
+        pluginErrors = registry.makeCounter(name: "guardline_plugin_errors_total", help: "Native plugin score calls that failed")
         var errors: [ErrorCode: Prometheus.Counter] = [:]
         for code in ErrorCode.allCases {
             errors[code] = registry.makeCounter(name: "guardline_errors_total", labels: [("code", code.rawValue)],
@@ -57,11 +59,13 @@ final class DaemonMetrics: Sendable {
 struct WorkerCounters {
     var events = 0
     var signals = 0
+    var pluginErrors = 0
     var errors: [ErrorCode: Int] = [:]
 
     mutating func publish(to metrics: DaemonMetrics) {
         if events > 0 { metrics.events.increment(by: Int64(events)); events = 0 }
         if signals > 0 { metrics.signals.increment(by: Int64(signals)); signals = 0 }
+        if pluginErrors > 0 { metrics.pluginErrors.increment(by: Int64(pluginErrors)); pluginErrors = 0 }
         if !errors.isEmpty {
             for (code, count) in errors { metrics.countError(code, by: count) }
             errors.removeAll(keepingCapacity: true)

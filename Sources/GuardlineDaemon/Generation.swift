@@ -13,6 +13,14 @@ public struct DetectorInfo: Sendable {
     public var enforcing: Bool { mode == "enforce" }
 }
 
+/// A loaded native plugin detector of a generation; workers make one context each.
+public struct NativeDetector: Sendable {
+    /// Index in `Generation.detectors`.
+    public let detector: Int
+    public let plugin: NativePlugin
+    public let threshold: Double
+}
+
 /// An immutable snapshot of everything that decides verdicts: the config,
 /// the compiled rules and the behavioural detectors. Built completely off the
 /// hot path, validated, then swapped in whole (build, validate, swap); events
@@ -24,8 +32,12 @@ public final class Generation: Sendable {
     public let behaviour: BehaviourRules
     /// Every detector of the generation, rule detectors first in `RuleEngine` order.
     public let detectors: [DetectorInfo]
+    /// Native plugin detectors, scored after the rules on every event.
+    public let natives: [NativeDetector]
 
-    init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo]) {
+    init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo],
+         natives: [NativeDetector] = []) {
+        self.natives = natives
         self.number = number
         self.config = config
         self.ruleEngine = ruleEngine

@@ -18,6 +18,7 @@ enum GenerationBuilder {
             throw .detectors(Self.lines(of: error))
         }
         var detectors: [DetectorInfo] = []
+        var natives: [NativeDetector] = []
         var behaviour = BehaviourRules(policy: config.policy, orgPolicy: config.orgPolicy)
         // Rule detectors first, in the rule engine's order, so a rule hit's index is a detector index.
         let ordered = catalog.definitions.filter { if case .rules = $0.kind { return true }; return false }
@@ -35,6 +36,13 @@ enum GenerationBuilder {
                 behaviour.velocity.append(VelocityRule(detector: index, metric: spec.metric, count: spec.count,
                                                        window: spec.windowSeconds, score: spec.score,
                                                        severity: severity, enforcing: enforcing))
+            case .native(let spec):
+                do {
+                    let plugin = try NativePlugin.load(path: spec.path, config: spec.configJSON)
+                    natives.append(NativeDetector(detector: index, plugin: plugin, threshold: spec.threshold))
+                } catch {
+                    throw .detectors(["\(definition.sourcePath): native detector '\(definition.name)' (plugin \(spec.path)): \(error)"])
+                }
             case .crossAccount(let spec):
                 labels = spec.labels
                 behaviour.crossAccount.append(CrossAccountRule(detector: index, accounts: spec.accounts,
@@ -49,7 +57,8 @@ enum GenerationBuilder {
         behaviour.detectorNames = detectors.map(\.name)
         behaviour.detectorVersions = detectors.map(\.version)
         behaviour.detectorLabels = detectors.map(\.labels)
-        return Generation(number: number, config: config, ruleEngine: ruleEngine, behaviour: behaviour, detectors: detectors)
+        return Generation(number: number, config: config, ruleEngine: ruleEngine, behaviour: behaviour,
+                          detectors: detectors, natives: natives)
     }
 
     /// The detectors directory: absolute as given, otherwise next to the config

@@ -19,6 +19,8 @@ final class Worker: @unchecked Sendable {
     private let parser: EventParser
     private var scanner: RuleScanner?
     private var scannerGeneration: UInt64 = .max
+    /// This worker's contexts of the generation's native plugins (a context is never shared).
+    private var nativeContexts: [(detector: NativeDetector, context: NativePluginContext)] = []
     private var ruleHits: [RuleHit] = []
     private var hits: [SignalHit] = []
     private var records: [SignalRecord] = []
@@ -84,10 +86,20 @@ final class Worker: @unchecked Sendable {
             generation = current
             do {
                 scanner = try RuleScanner(engine: current.ruleEngine)
-                scannerGeneration = current.number
             } catch {
                 services.logger.error("worker.scratch_failed", metadata: ["worker": "\(index)", "error": "\(error)"])
             }
+            nativeContexts = []
+            for native in current.natives {
+                do {
+                    nativeContexts.append((native, try native.plugin.makeContext()))
+                } catch {
+                    services.logger.error("plugin.context_failed", metadata: [
+                        "worker": "\(index)", "detector": "\(current.detectors[native.detector].name)", "error": "\(error)",
+                    ])
+                }
+            }
+            scannerGeneration = current.number
         }
         now = Worker.wallClock()
         encoder.removeAll()
@@ -141,6 +153,19 @@ final class Worker: @unchecked Sendable {
             hits.append(SignalHit(detector: detector.name, version: detector.version, score: hit.score,
                                   severity: detector.severity, enforcing: detector.enforcing,
                                   labels: hit.labels, evidence: hit.evidence))
+        }
+        for (native, context) in nativeContexts {
+            do {
+                let result = try context.score(event: event)
+                guard result.score >= native.threshold else { continue }
+                let detector = generation.detectors[native.detector]
+                hits.append(SignalHit(detector: detector.name, version: detector.version, score: result.score,
+                                      severity: detector.severity, enforcing: detector.enforcing,
+                                      labels: result.labels, evidence: result.evidence))
+            } catch {
+                // A failing plugin costs its own signal, never the verdict.
+                counters.pluginErrors += 1
+            }
         }
         let time = event.timestamp ?? now
         let outcome = services.engine.process(accountID: event.accountID, orgID: event.orgID, time: time,

@@ -52,6 +52,14 @@
 /// labels: [refusal_probing]
 /// ```
 ///
+/// `kind: native` (a shared library implementing `guardline_plugin.h`):
+/// ```yaml
+/// path: plugins/libkeywords.so      # relative to this file; must not be group/other-writable
+/// threshold: 0.5                  # fires when the plugin's score >= threshold (default 0.5)
+/// config:                         # any YAML; handed to the plugin's init as JSON
+///   phrases: [exfiltrate, "drop table"]
+/// ```
+///
 /// `kind: cross_account` (the same case-folded user text from many accounts of one
 /// org within a window):
 /// ```yaml
@@ -107,6 +115,7 @@ public enum DetectorKind: Sendable {
     case rules(RuleSpec)
     case velocity(VelocitySpec)
     case crossAccount(CrossAccountSpec)
+    case native(NativeSpec)
 
     /// The `kind:` spelling in files.
     public var name: String {
@@ -114,6 +123,7 @@ public enum DetectorKind: Sendable {
         case .rules: "rules"
         case .velocity: "velocity"
         case .crossAccount: "cross_account"
+        case .native: "native"
         }
     }
 }

@@ -16,6 +16,7 @@ struct DetectorFileParser {
     static let ruleKeys = ["fields", "roles", "scoring", "patterns"]
     static let velocityKeys = ["metric", "count", "window", "score", "labels"]
     static let crossAccountKeys = ["accounts", "window", "min_text_length", "require_signal", "score", "labels"]
+    static let nativeKeys = ["path", "config", "threshold"]
 
     var reader: YAMLNodeReader
 
@@ -46,8 +47,8 @@ struct DetectorFileParser {
         let kindNode = root.mapping?["kind"]
         let kindName: String
         if let kindNode {
-            guard let choice = kindNode.scalar?.string, ["rules", "velocity", "cross_account"].contains(choice) else {
-                reader.report("kind must be one of rules, velocity, cross_account (got '\(kindNode.scalar?.string ?? "?")')", at: kindNode)
+            guard let choice = kindNode.scalar?.string, ["rules", "velocity", "cross_account", "native"].contains(choice) else {
+                reader.report("kind must be one of rules, velocity, cross_account, native (got '\(kindNode.scalar?.string ?? "?")')", at: kindNode)
                 return nil
             }
             kindName = choice
@@ -57,6 +58,7 @@ struct DetectorFileParser {
         let kindKeys = switch kindName {
         case "velocity": Self.velocityKeys
         case "cross_account": Self.crossAccountKeys
+        case "native": Self.nativeKeys
         default: Self.ruleKeys
         }
         guard let entries = reader.entries(of: root, allowed: Self.commonKeys + kindKeys, context: "detector (kind \(kindName))") else {
@@ -76,6 +78,7 @@ struct DetectorFileParser {
         let kind: DetectorKind? = switch kindName {
         case "velocity": parseVelocity(entries, root: root).map(DetectorKind.velocity)
         case "cross_account": parseCrossAccount(entries, root: root).map(DetectorKind.crossAccount)
+        case "native": parseNative(entries, root: root).map(DetectorKind.native)
         default: parseRules(entries, root: root, detectorName: name ?? "?").map(DetectorKind.rules)
         }
 
@@ -112,6 +115,18 @@ struct DetectorFileParser {
         let labels = labelList(entries["labels"]?.value)
         guard let metric, let count, let window, let score, let labels else { return nil }
         return VelocitySpec(metric: metric, count: count, windowSeconds: window, score: score, labels: labels)
+    }
+
+    private mutating func parseNative(_ entries: [String: (key: Node, value: Node)], root: Node) -> NativeSpec? {
+        guard let pathNode = requiredValue(entries, "path", root: root),
+              let path = reader.nonEmptyString(pathNode, "path") else { return nil }
+        let threshold = entries["threshold"].map { reader.number($0.value, "threshold", in: 0...1, excludingLower: true) } ?? 0.5
+        let config = entries["config"].map { NativeSpec.json(of: $0.value) } ?? "{}"
+        guard let threshold else { return nil }
+        // Relative paths are relative to the detector file, like every other path in a detector.
+        let resolved = path.hasPrefix("/") ? path
+            : (reader.path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/" + path)
+        return NativeSpec(path: resolved, configJSON: config, threshold: threshold)
     }
 
     private mutating func parseCrossAccount(_ entries: [String: (key: Node, value: Node)], root: Node) -> CrossAccountSpec? {
