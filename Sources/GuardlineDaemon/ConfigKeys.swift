@@ -60,6 +60,8 @@ enum ConfigKeys {
                   summary: "unread reply bytes per connection before reading from it pauses") { $0.maxPendingReplyBytes = $1.integer },
         ConfigKey(name: "metrics_listen", kind: .address(allowEmpty: true), defaultText: "127.0.0.1:9464", reloadable: false,
                   summary: "HOST:PORT serving Prometheus /metrics; empty disables") { $0.metricsListen = $1.string },
+        ConfigKey(name: "control_socket", kind: .string, defaultText: "", reloadable: false,
+                  summary: "Unix socket (mode 0600) for guardline reload/status; empty: guardline.sock beside the database") { $0.controlSocket = $1.string },
         ConfigKey(name: "log_level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
                   defaultText: "info", reloadable: true, summary: "minimum log level") { $0.logLevel = $1.string },
         ConfigKey(name: "accounts.max_accounts", kind: .integer(1000...100_000_000), defaultText: "1000000", reloadable: false,

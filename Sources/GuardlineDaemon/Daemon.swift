@@ -33,6 +33,7 @@ public final class Daemon: @unchecked Sendable {
     private let server: Server
     private let store: Store
     private var metricsEndpoint: MetricsEndpoint?
+    private var controlEndpoint: ControlEndpoint?
     private var signalSources: [DispatchSourceSignal] = []
     private var maintenance: DispatchSourceTimer?
     private let control = DispatchQueue(label: "guardline.control")
@@ -100,6 +101,11 @@ public final class Daemon: @unchecked Sendable {
             metricsEndpoint = endpoint
             metricsAddress = endpoint.address.description
         }
+        let controlPath = config.resolvedControlSocket
+        controlEndpoint = try ControlEndpoint(path: controlPath) { [weak self] request in
+            guard let self else { return ["ok": false, "error": "daemon stopping"] }
+            return self.control.sync { self.handleControl(request) }
+        }
         installSignalHandlers()
         startMaintenance()
         let generation = services.generations.current
@@ -109,6 +115,7 @@ public final class Daemon: @unchecked Sendable {
             "listen": "\(bound)",
             "ingest_listen": "\(ingest)",
             "metrics": "\(metricsAddress)",
+            "control": "\(controlPath)",
             "database": "\(config.database)",
             "workers": "\(config.workers)",
             "generation": "\(generation.number)",
@@ -180,6 +187,36 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// Runs one control-socket command (on the control queue, so reloads never overlap).
+    private func handleControl(_ request: [String: Any]) -> [String: Any] {
+        switch request["command"] as? String {
+        case "reload":
+            switch reload(trigger: "control socket") {
+            case .success(let number): return ["ok": true, "generation": number]
+            case .failure(let error): return ["ok": false, "error": error.description,
+                                              "generation": services.generations.current.number]
+            }
+        case "status":
+            let generation = services.generations.current
+            return [
+                "ok": true,
+                "version": Self.version,
+                "generation": generation.number,
+                "config": config.sourcePath ?? "(built-in defaults)",
+                "listen": listenAddress?.description ?? "",
+                "connections_open": server.openConnections,
+                "accounts_in_memory": services.engine.accountCount,
+                "store_pending_rows": services.writer.currentStatistics.pendingRows,
+                "detectors": generation.detectors.map { detector -> [String: Any] in
+                    ["name": detector.name, "version": detector.version, "kind": detector.kind,
+                     "mode": detector.mode, "severity": "\(detector.severity)", "file_hash": detector.fileHash]
+                },
+            ]
+        default:
+            return ["ok": false, "error": "unknown command; use reload or status"]
+        }
+    }
+
     private func startMaintenance() {
         let timer = DispatchSource.makeTimerSource(queue: control)
         timer.schedule(deadline: .now() + config.checkpointInterval, repeating: config.checkpointInterval)
@@ -221,6 +258,7 @@ public final class Daemon: @unchecked Sendable {
         maintenance?.cancel()
         server.shutdown(timeout: 10)
         metricsEndpoint?.close()
+        controlEndpoint?.close()
         checkpoint(sweep: false)
         do {
             try services.writer.close(timeout: 60)

@@ -1,3 +1,4 @@
+import Foundation
 import GuardlineEngine
 
 /// The daemon's settings. Every key is defined once, in `ConfigKeys.all`,
@@ -16,6 +17,8 @@ public struct DaemonConfig: Sendable {
     public var maxLineBytes = 1 << 20
     public var maxPendingReplyBytes = 4 << 20
     public var metricsListen = "127.0.0.1:9464"
+    /// Unix socket for `guardline reload` / `status`; empty: `guardline.sock` next to the database.
+    public var controlSocket = ""
     public var logLevel = "info"
     public var maxAccounts = 1_000_000
     public var accountShards = 64
@@ -30,4 +33,11 @@ public struct DaemonConfig: Sendable {
     public var sourcePath: String?
 
     public init() {}
+
+    /// The control socket path in force: the configured one, else beside the database.
+    public var resolvedControlSocket: String {
+        if !controlSocket.isEmpty { return controlSocket }
+        let directory = (database as NSString).deletingLastPathComponent
+        return (directory.isEmpty ? "." : directory) + "/guardline.sock"
+    }
 }

@@ -23,6 +23,10 @@ public final class ClientSocket: @unchecked Sendable {
         self.fd = fd
     }
 
+    init(adopting fd: Int32) {
+        self.fd = fd
+    }
+
     deinit { close() }
 
     public func close() {
@@ -82,4 +86,11 @@ public final class ClientSocket: @unchecked Sendable {
 
     /// Switches between blocking and non-blocking mode (the benchmark polls).
     public func setNonBlocking(_ on: Bool) { Syscalls.setBlocking(fd, !on) }
+}
+
+extension ClientSocket {
+    /// Connects (blocking) to a Unix domain stream socket, e.g. the daemon's control socket.
+    public convenience init(unixPath path: String) throws(SocketError) {
+        self.init(adopting: try Syscalls.unixConnect(path: path))
+    }
 }

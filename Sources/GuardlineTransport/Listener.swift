@@ -9,17 +9,22 @@ import Glibc
 /// `onAccept`, which becomes their owner.
 public final class Listener: @unchecked Sendable {
     /// The address actually bound (the real port when 0 was asked for).
-    public let address: SocketAddress
+    /// A Unix socket listener has none; see `unixPath`.
+    public var address: SocketAddress { boundAddress! }
+    private let boundAddress: SocketAddress?
+    /// The socket file of a Unix domain listener.
+    public let unixPath: String?
     private let fd: Int32
     private let source: DispatchSourceRead
     private let queue: DispatchQueue
 
     /// Binds and listens. `SO_REUSEADDR` lets a restarted daemon rebind while old
     /// connections sit in TIME_WAIT.
-    public init(address: SocketAddress, backlog: Int32 = 4096, queue: DispatchQueue,
-                onError: @escaping @Sendable (SocketError) -> Void = { _ in },
-                onAccept: @escaping @Sendable (Int32) -> Void) throws(SocketError) {
+    public convenience init(address: SocketAddress, backlog: Int32 = 4096, queue: DispatchQueue,
+                            onError: @escaping @Sendable (SocketError) -> Void = { _ in },
+                            onAccept: @escaping @Sendable (Int32) -> Void) throws(SocketError) {
         let fd = try Syscalls.socket(family: address.posixFamily, type: Int32(SOCK_STREAM.rawValue))
+        let bound: SocketAddress
         do throws(SocketError) {
             try Syscalls.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
             if address.family == .ipv6 {
@@ -27,12 +32,28 @@ public final class Listener: @unchecked Sendable {
             }
             try Syscalls.bind(fd, address)
             try Syscalls.listen(fd, backlog: backlog)
-            self.address = try Syscalls.localAddress(fd)
+            bound = try Syscalls.localAddress(fd)
         } catch {
             Syscalls.close(fd)
             throw error
         }
+        self.init(fd: fd, address: bound, unixPath: nil, queue: queue, onError: onError, onAccept: onAccept)
+    }
+
+    /// A Unix domain socket listener at `path`, mode 0600 (see `Syscalls.unixListener`).
+    /// The socket file is removed when the listener closes.
+    public convenience init(unixPath path: String, queue: DispatchQueue,
+                            onError: @escaping @Sendable (SocketError) -> Void = { _ in },
+                            onAccept: @escaping @Sendable (Int32) -> Void) throws(SocketError) {
+        let fd = try Syscalls.unixListener(path: path, backlog: 64)
+        self.init(fd: fd, address: nil, unixPath: path, queue: queue, onError: onError, onAccept: onAccept)
+    }
+
+    private init(fd: Int32, address: SocketAddress?, unixPath: String?, queue: DispatchQueue,
+                 onError: @escaping @Sendable (SocketError) -> Void, onAccept: @escaping @Sendable (Int32) -> Void) {
         self.fd = fd
+        self.boundAddress = address
+        self.unixPath = unixPath
         self.queue = queue
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         self.source = source
@@ -50,7 +71,10 @@ public final class Listener: @unchecked Sendable {
                 }
             }
         }
-        source.setCancelHandler { Syscalls.close(fd) }
+        source.setCancelHandler {
+            Syscalls.close(fd)
+            if let unixPath { unlink(unixPath) }
+        }
     }
 
     public func start() { source.activate() }

@@ -139,3 +139,61 @@ extension Syscalls {
         }
     }
 }
+
+extension Syscalls {
+    /// A listening Unix domain stream socket at `path`, mode 0600 (owner only):
+    /// the control socket must not let other local users reload the daemon.
+    /// A stale socket file from an earlier run is replaced.
+    static func unixListener(path: String, backlog: Int32) throws(SocketError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.utf8.count < capacity else { throw .invalidAddress(path) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let fd = try socket(family: AF_UNIX, type: Int32(SOCK_STREAM.rawValue))
+        unlink(path)
+        // Create the socket file with no permissions for anyone else from the start.
+        let previous = umask(0o177)
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        umask(previous)
+        guard rc == 0 else {
+            let code = errno
+            close(fd)
+            throw .failed(call: "bind(\(path))", errno: code)
+        }
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let code = errno
+            close(fd)
+            throw .failed(call: "listen(\(path))", errno: code)
+        }
+        return fd
+    }
+
+    /// Connects a blocking Unix domain stream socket.
+    static func unixConnect(path: String) throws(SocketError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.utf8.count < capacity else { throw .invalidAddress(path) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let fd = try socket(family: AF_UNIX, type: Int32(SOCK_STREAM.rawValue))
+        setBlocking(fd, true)
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else {
+            let code = errno
+            close(fd)
+            throw .failed(call: "connect(\(path))", errno: code)
+        }
+        return fd
+    }
+}
