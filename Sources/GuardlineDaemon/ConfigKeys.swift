@@ -62,6 +62,8 @@ enum ConfigKeys {
                   summary: "HOST:PORT serving Prometheus /metrics; empty disables") { $0.metricsListen = $1.string },
         ConfigKey(name: "control_socket", kind: .string, defaultText: "", reloadable: false,
                   summary: "Unix socket (mode 0600) for guardline reload/status; empty: guardline.sock beside the database") { $0.controlSocket = $1.string },
+        ConfigKey(name: "watch", kind: .boolean, defaultText: "true", reloadable: false,
+                  summary: "reload when the config or a detector file changes (inotify on their directories)") { $0.watch = $1.boolean },
         ConfigKey(name: "log_level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
                   defaultText: "info", reloadable: true, summary: "minimum log level") { $0.logLevel = $1.string },
         ConfigKey(name: "accounts.max_accounts", kind: .integer(1000...100_000_000), defaultText: "1000000", reloadable: false,

@@ -34,6 +34,7 @@ public final class Daemon: @unchecked Sendable {
     private let store: Store
     private var metricsEndpoint: MetricsEndpoint?
     private var controlEndpoint: ControlEndpoint?
+    private var fileWatcher: FileWatcher?
     private var signalSources: [DispatchSourceSignal] = []
     private var maintenance: DispatchSourceTimer?
     private let control = DispatchQueue(label: "guardline.control")
@@ -108,6 +109,7 @@ public final class Daemon: @unchecked Sendable {
         }
         installSignalHandlers()
         startMaintenance()
+        startWatching()
         let generation = services.generations.current
         logger.info("guardline.started", metadata: [
             "version": "\(Self.version)",
@@ -217,6 +219,25 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// Watches the config file's directory and the detectors directory; a
+    /// change triggers the same build-validate-swap as SIGHUP.
+    private func startWatching() {
+        guard config.watch else { return }
+        var directories = [GenerationBuilder.detectorsDirectory(for: config)]
+        if let source = config.sourcePath {
+            directories.append(URL(fileURLWithPath: source).deletingLastPathComponent().path)
+        }
+        do {
+            let configName = config.sourcePath.map { URL(fileURLWithPath: $0).lastPathComponent }
+            fileWatcher = try FileWatcher(directories: directories, relevantNames: Set([configName].compactMap { $0 }),
+                                          queue: control) { [weak self] in
+                _ = self?.reload(trigger: "file change")
+            }
+        } catch {
+            logger.warning("watch.unavailable", metadata: ["error": "\(error)", "fallback": "SIGHUP or guardline reload"])
+        }
+    }
+
     private func startMaintenance() {
         let timer = DispatchSource.makeTimerSource(queue: control)
         timer.schedule(deadline: .now() + config.checkpointInterval, repeating: config.checkpointInterval)
@@ -259,6 +280,7 @@ public final class Daemon: @unchecked Sendable {
         server.shutdown(timeout: 10)
         metricsEndpoint?.close()
         controlEndpoint?.close()
+        fileWatcher?.stop()
         checkpoint(sweep: false)
         do {
             try services.writer.close(timeout: 60)

@@ -19,6 +19,8 @@ public struct DaemonConfig: Sendable {
     public var metricsListen = "127.0.0.1:9464"
     /// Unix socket for `guardline reload` / `status`; empty: `guardline.sock` next to the database.
     public var controlSocket = ""
+    /// Reload when the config file or a detector file changes (inotify).
+    public var watch = true
     public var logLevel = "info"
     public var maxAccounts = 1_000_000
     public var accountShards = 64

@@ -96,4 +96,50 @@ final class ReloadEndToEndTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: socketPath), "the socket file is removed at stop")
     }
+
+    func test_fileChanges_arePickedUpWithoutASignal_includingAConfigMapSymlinkSwap() throws {
+        let fm = FileManager.default
+        let detectors = fm.temporaryDirectory.appendingPathComponent("guardline-watch-\(UUID().uuidString)")
+        // The layout Kubernetes gives a mounted ConfigMap: files are symlinks through `..data`.
+        let v1 = detectors.appendingPathComponent("..v1")
+        try fm.createDirectory(at: v1, withIntermediateDirectories: true)
+        try writeDetector(v1, literal: "alpha-phrase", version: "1.0.0")
+        try fm.createSymbolicLink(atPath: detectors.appendingPathComponent("..data").path, withDestinationPath: "..v1")
+        try fm.createSymbolicLink(atPath: detectors.appendingPathComponent("reloadable.yaml").path,
+                                  withDestinationPath: "..data/reloadable.yaml")
+        let daemon = try TestDaemon(detectors: detectors.path)
+        try daemon.start()
+        let client = try LineClient(daemon.address)
+        var sequence = 0
+        func fires(_ text: String) throws -> Bool {
+            sequence += 1
+            try client.send(eventLine(id: "w\(sequence)", account: "w", text: text) + "\n")
+            return !((try client.readJSON(1)[0]["signals"] as? [Any]) ?? []).isEmpty
+        }
+        func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                if try condition() { return true }
+                usleep(50_000)
+            }
+            return false
+        }
+        XCTAssertTrue(try fires("alpha-phrase"))
+
+        // A ConfigMap update: new version directory, then an atomic rename of the `..data` link.
+        let v2 = detectors.appendingPathComponent("..v2")
+        try fm.createDirectory(at: v2, withIntermediateDirectories: true)
+        try writeDetector(v2, literal: "beta-phrase", version: "2.0.0")
+        try fm.createSymbolicLink(atPath: detectors.appendingPathComponent("..data_tmp").path, withDestinationPath: "..v2")
+        XCTAssertEqual(rename(detectors.appendingPathComponent("..data_tmp").path, detectors.appendingPathComponent("..data").path), 0)
+        XCTAssertTrue(try eventually { try fires("beta-phrase") }, "the symlink swap is picked up; log:\n\(daemon.process?.log ?? "")")
+
+        // An editor's save: write a new file and rename it over the old one.
+        try fm.removeItem(at: detectors.appendingPathComponent("reloadable.yaml"))
+        try writeDetector(detectors, literal: "gamma-phrase", version: "3.0.0")
+        XCTAssertTrue(try eventually { try fires("gamma-phrase") }, "the write-and-rename is picked up")
+        XCTAssertFalse(try fires("beta-phrase"))
+        XCTAssertTrue(daemon.process?.log.contains("trigger=file change") ?? false)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
 }
