@@ -29,7 +29,7 @@ final class TestDaemon {
     let databasePath: String
     private(set) var process: DaemonProcess?
 
-    init(extraConfig: String = "", detectors: String? = nil) throws {
+    init(detectors: String? = nil, extraConfig: String = "") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("guardline-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         databasePath = directory.appendingPathComponent("guardline.db").path
