@@ -200,6 +200,7 @@ public final class Daemon: @unchecked Sendable {
             }
         case "status":
             let generation = services.generations.current
+            let statistics = services.statistics.snapshot()
             return [
                 "ok": true,
                 "version": Self.version,
@@ -210,8 +211,11 @@ public final class Daemon: @unchecked Sendable {
                 "accounts_in_memory": services.engine.accountCount,
                 "store_pending_rows": services.writer.currentStatistics.pendingRows,
                 "detectors": generation.detectors.map { detector -> [String: Any] in
-                    ["name": detector.name, "version": detector.version, "kind": detector.kind,
-                     "mode": detector.mode, "severity": "\(detector.severity)", "file_hash": detector.fileHash]
+                    let counters = statistics[detector.name] ?? DetectorStatistics.Counters()
+                    return ["name": detector.name, "version": detector.version, "kind": detector.kind,
+                            "mode": detector.mode, "severity": "\(detector.severity)", "file_hash": detector.fileHash,
+                            "calls": counters.calls, "fires": counters.fires, "errors": counters.errors,
+                            "timeouts": counters.timeouts, "mean_us": (counters.meanMicroseconds * 100).rounded() / 100]
                 },
             ]
         default:

@@ -11,6 +11,7 @@ final class DaemonServices: Sendable {
     let writer: StoreWriter
     let generations: GenerationStore
     let metrics: DaemonMetrics
+    let statistics = DetectorStatistics()
     let maxLineBytes: Int
 
     init(logger: Logger, engine: RiskEngine, writer: StoreWriter, generations: GenerationStore,

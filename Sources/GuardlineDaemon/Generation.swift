@@ -34,10 +34,16 @@ public final class Generation: Sendable {
     public let detectors: [DetectorInfo]
     /// Native plugin detectors, scored after the rules on every event.
     public let natives: [NativeDetector]
+    /// Detector name → index in `detectors` (to count behavioural hits, which carry names).
+    let detectorIndex: [String: Int]
+    /// Indices of the rules detectors (they share one Vectorscan scan).
+    let ruleDetectors: [Int]
 
     init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo],
          natives: [NativeDetector] = []) {
         self.natives = natives
+        detectorIndex = Dictionary(detectors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        ruleDetectors = detectors.indices.filter { detectors[$0].kind == "rules" }
         self.number = number
         self.config = config
         self.ruleEngine = ruleEngine

@@ -31,6 +31,15 @@ final class Worker: @unchecked Sendable {
     private var generation: Generation
     private var now: Double = 0
     private var counters = WorkerCounters()
+    /// Per detector of the current generation, for this chunk (see `DetectorStatistics`).
+    private var chunkCalls: [UInt64] = []
+    private var chunkFires: [UInt64] = []
+    private var chunkErrors: [UInt64] = []
+    private var chunkNanos: [UInt64] = []
+    private var chunkSampled: [UInt64] = []
+    private var chunkEvents: UInt64 = 0
+    /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
+    private var sampleCountdown = 0
 
     init(index: Int, services: DaemonServices) {
         self.index = index
@@ -100,6 +109,12 @@ final class Worker: @unchecked Sendable {
                 }
             }
             scannerGeneration = current.number
+            let count = current.detectors.count
+            chunkCalls = Array(repeating: 0, count: count)
+            chunkFires = Array(repeating: 0, count: count)
+            chunkErrors = Array(repeating: 0, count: count)
+            chunkNanos = Array(repeating: 0, count: count)
+            chunkSampled = Array(repeating: 0, count: count)
         }
         now = Worker.wallClock()
         encoder.removeAll()
@@ -113,6 +128,7 @@ final class Worker: @unchecked Sendable {
             records.removeAll(keepingCapacity: true)
         }
         counters.publish(to: services.metrics)
+        publishStatistics()
         if !encoder.bytes.isEmpty {
             encoder.bytes.withUnsafeBytes { connection.send($0) }
         }
@@ -145,8 +161,20 @@ final class Worker: @unchecked Sendable {
 
     private func handle(event: EventView, mode: ResponseMode) {
         counters.events += 1
+        chunkEvents += 1
         ruleHits.removeAll(keepingCapacity: true)
+        let sampled = sampleCountdown == 0
+        sampleCountdown = sampled ? 15 : sampleCountdown - 1
+        var started = sampled ? Worker.monotonicNanos() : 0
         scanner?.scan(event, into: &ruleHits)
+        if sampled {
+            let now = Worker.monotonicNanos()
+            for index in generation.ruleDetectors {
+                chunkNanos[index] += now - started
+                chunkSampled[index] += 1
+            }
+            started = now
+        }
         hits.removeAll(keepingCapacity: true)
         for hit in ruleHits {
             let detector = generation.detectors[hit.detectorIndex]
@@ -155,6 +183,15 @@ final class Worker: @unchecked Sendable {
                                   labels: hit.labels, evidence: hit.evidence))
         }
         for (native, context) in nativeContexts {
+            chunkCalls[native.detector] += 1
+            defer {
+                if sampled {
+                    let now = Worker.monotonicNanos()
+                    chunkNanos[native.detector] += now - started
+                    chunkSampled[native.detector] += 1
+                    started = now
+                }
+            }
             do {
                 let result = try context.score(event: event)
                 guard result.score >= native.threshold else { continue }
@@ -165,6 +202,7 @@ final class Worker: @unchecked Sendable {
             } catch {
                 // A failing plugin costs its own signal, never the verdict.
                 counters.pluginErrors += 1
+                chunkErrors[native.detector] += 1
             }
         }
         let time = event.timestamp ?? now
@@ -178,6 +216,9 @@ final class Worker: @unchecked Sendable {
         var enforcing = 0
         if !hits.isEmpty {
             counters.signals += hits.count
+            for hit in hits {
+                if let index = generation.detectorIndex[hit.detector] { chunkFires[index] += 1 }
+            }
             record(event: event, time: time)
             for hit in hits where hit.enforcing {
                 score = max(score, hit.score)
@@ -219,6 +260,30 @@ final class Worker: @unchecked Sendable {
     static let helloVerdict = Array(#"{"ok":true,"type":"hello","responses":"verdict"}"#.utf8) + [0x0A]
     static let emptyString: [UInt8] = [0x22, 0x22]
     static let emptyArray: [UInt8] = [0x5B, 0x5D]
+
+    /// Hands this chunk's per-detector counts to the shared statistics (one lock per chunk).
+    private func publishStatistics() {
+        guard chunkEvents > 0 || chunkFires.contains(where: { $0 > 0 }) else { return }
+        // Rules and behavioural detectors score every event; natives counted their own calls.
+        let nativeIndices = Set(generation.natives.map(\.detector))
+        for index in chunkCalls.indices where !nativeIndices.contains(index) { chunkCalls[index] += chunkEvents }
+        services.statistics.add(names: generation.behaviour.detectorNames, calls: chunkCalls, fires: chunkFires,
+                                errors: chunkErrors, sampledNanos: chunkNanos, sampledCalls: chunkSampled)
+        for index in chunkCalls.indices {
+            chunkCalls[index] = 0
+            chunkFires[index] = 0
+            chunkErrors[index] = 0
+            chunkNanos[index] = 0
+            chunkSampled[index] = 0
+        }
+        chunkEvents = 0
+    }
+
+    static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
 
     static func wallClock() -> Double {
         var ts = timespec()

@@ -85,8 +85,9 @@ struct Status: ParsableCommand {
         print("guardline \(reply["version"] ?? "?")  generation \(reply["generation"] ?? "?")  listen \(reply["listen"] ?? "?")  config \(reply["config"] ?? "?")")
         print("connections \(reply["connections_open"] ?? 0)  accounts in memory \(reply["accounts_in_memory"] ?? 0)  store pending rows \(reply["store_pending_rows"] ?? 0)")
         let detectors = reply["detectors"] as? [[String: Any]] ?? []
-        let rows = detectors.map { d in ["name", "kind", "version", "mode", "severity", "file_hash"].map { "\(d[$0] ?? "")" } }
-        let header = ["detector", "kind", "version", "mode", "severity", "file_hash"]
+        let columns = ["name", "kind", "version", "mode", "severity", "file_hash", "calls", "fires", "errors", "timeouts", "mean_us"]
+        let rows = detectors.map { d in columns.map { "\(d[$0] ?? "")" } }
+        let header = ["detector"] + columns.dropFirst()
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         for row in [header] + rows {
             print(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))

@@ -79,6 +79,19 @@ final class ReloadEndToEndTests: XCTestCase {
         let names = (status["detectors"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "")@\($0["version"] ?? "")" }
         XCTAssertEqual(names, ["reloadable@1.0.0"])
 
+        let probe = try LineClient(daemon.address)
+        try probe.send(lines: [eventLine(id: "p1", account: "p", text: "first-phrase"), eventLine(id: "p2", account: "p")])
+        _ = try probe.readLines(2)
+        let (_, countsJSON, _) = try TestDaemon.cli(["status", "--db", daemon.databasePath, "--json"])
+        let counts = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(countsJSON.utf8)) as? [String: Any])
+        let reloadable = try XCTUnwrap((counts["detectors"] as? [[String: Any]])?.first)
+        XCTAssertEqual(reloadable["calls"] as? Int, 2)
+        XCTAssertEqual(reloadable["fires"] as? Int, 1)
+        XCTAssertEqual(reloadable["errors"] as? Int, 0)
+        let (tableCode, table, _) = try TestDaemon.cli(["status", "--db", daemon.databasePath])
+        XCTAssertEqual(tableCode, 0)
+        XCTAssertTrue(table.contains("reloadable") && table.contains("fires"), table)
+
         try writeDetector(detectors, literal: "second-phrase", version: "2.0.0")
         let (reloadCode, reloadOut, reloadErr) = try TestDaemon.cli(["reload", "--db", daemon.databasePath])
         XCTAssertEqual(reloadCode, 0, reloadErr)
