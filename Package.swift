@@ -13,6 +13,7 @@ let package = Package(
         // Native detector plugins built from Tests/Fixtures/Plugins and
         // loaded by the plugin tests through real dlopen.
         .library(name: "ExampleKeywordPlugin", type: .dynamic, targets: ["ExampleKeywordPlugin"]),
+        .library(name: "ExampleEntropyPlugin", type: .dynamic, targets: ["ExampleEntropyPlugin"]),
         .library(name: "FixtureFutureABIPlugin", type: .dynamic, targets: ["FixtureFutureABIPlugin"]),
         .library(name: "FixtureConstantPlugin", type: .dynamic, targets: ["FixtureConstantPlugin"]),
         .library(name: "FixtureNewerMinorPlugin", type: .dynamic, targets: ["FixtureNewerMinorPlugin"]),
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "GuardlinePluginABI"),
         // The example plugin (a template for plugin authors) and test fixtures.
         .target(name: "ExampleKeywordPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/ExampleKeywordPlugin", publicHeadersPath: "."),
+        .target(name: "ExampleEntropyPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/ExampleEntropyPlugin"),
         .target(name: "FixtureFutureABIPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureFutureABIPlugin", publicHeadersPath: "."),
         .target(name: "FixtureConstantPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureConstantPlugin", publicHeadersPath: "."),
         .target(name: "FixtureNewerMinorPlugin", dependencies: ["GuardlinePluginABI"], path: "Tests/Fixtures/Plugins/FixtureNewerMinorPlugin", publicHeadersPath: "."),
