@@ -78,6 +78,8 @@ enum ConfigKeys {
                   summary: "rows per SQLite transaction at most") { $0.storeBatchRows = $1.integer },
         ConfigKey(name: "store.flush_interval", kind: .duration(0.001...10), defaultText: "100ms", reloadable: false,
                   summary: "longest time a row waits before its batch is written") { $0.storeFlushInterval = $1.number },
+        ConfigKey(name: "store.max_pending_rows", kind: .integer(1000...100_000_000), defaultText: "1000000", reloadable: false,
+                  summary: "rows waiting for SQLite (disk full, locked) beyond which reading pauses instead of growing memory") { $0.storeMaxPendingRows = $1.integer },
         ConfigKey(name: "policy.half_life", kind: .duration(1...(365 * 86400)), defaultText: "1h", reloadable: true,
                   summary: "account risk halves after this long without new signals") { $0.policy.halfLife = $1.number },
         ConfigKey(name: "policy.flag_threshold", kind: .number(0.01...1e9), defaultText: "3", reloadable: true,

@@ -66,7 +66,7 @@ public final class Daemon: @unchecked Sendable {
         let engine = RiskEngine(maxAccounts: config.maxAccounts, shardCount: config.accountShards)
         services = DaemonServices(logger: logger, engine: engine, writer: writer,
                                   generations: GenerationStore(generation), metrics: metrics,
-                                  maxLineBytes: config.maxLineBytes)
+                                  maxLineBytes: config.maxLineBytes, maxPendingRows: config.storeMaxPendingRows)
         server = Server(services: services, workerCount: config.workers, maxPendingReplyBytes: config.maxPendingReplyBytes)
         metrics.generation.record(Int64(generation.number))
         try restoreState()

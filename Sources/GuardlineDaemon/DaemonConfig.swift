@@ -28,6 +28,8 @@ public struct DaemonConfig: Sendable {
     public var checkpointInterval = 5.0
     public var storeBatchRows = 2000
     public var storeFlushInterval = 0.1
+    /// Rows waiting for SQLite beyond which ingestion pauses (nothing accepted is dropped).
+    public var storeMaxPendingRows = 1_000_000
     public var policy = RiskPolicy()
     public var orgPolicy = OrgPolicy()
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import GuardlineEngine
 import GuardlineProtocol
@@ -13,9 +16,11 @@ final class DaemonServices: Sendable {
     let metrics: DaemonMetrics
     let statistics = DetectorStatistics()
     let maxLineBytes: Int
+    let maxPendingRows: Int
 
     init(logger: Logger, engine: RiskEngine, writer: StoreWriter, generations: GenerationStore,
-         metrics: DaemonMetrics, maxLineBytes: Int) {
+         metrics: DaemonMetrics, maxLineBytes: Int, maxPendingRows: Int = 1_000_000) {
+        self.maxPendingRows = maxPendingRows
         self.logger = logger
         self.engine = engine
         self.writer = writer
@@ -36,6 +41,20 @@ final class DaemonServices: Sendable {
                 "reason": "\(flag.reason)", "detectors": "\(flag.detectors.joined(separator: ","))",
             ])
         }
+    }
+
+    /// Global backpressure: while SQLite cannot keep up (disk full, a long
+    /// lock), a worker that just queued rows waits here before reading more,
+    /// so kernel socket buffers fill and clients slow down instead of the
+    /// daemon buffering without bound or dropping what it accepted.
+    func waitForStore(worker: Int) {
+        guard writer.currentStatistics.pendingRows > maxPendingRows else { return }
+        logger.warning("store.backpressure", metadata: ["worker": "\(worker)", "pending_rows": "\(writer.currentStatistics.pendingRows)",
+                                                       "limit": "\(maxPendingRows)", "action": "reading paused"])
+        while writer.currentStatistics.pendingRows > maxPendingRows / 2 {
+            usleep(20_000)
+        }
+        logger.notice("store.backpressure_released", metadata: ["worker": "\(worker)"])
     }
 
     func recordOrgFlag(_ flag: OrgFlag) {

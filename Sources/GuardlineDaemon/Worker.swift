@@ -40,6 +40,7 @@ final class Worker: @unchecked Sendable {
     private var chunkEvents: UInt64 = 0
     /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
     private var sampleCountdown = 0
+    private var pendingWait = false
 
     init(index: Int, services: DaemonServices) {
         self.index = index
@@ -126,11 +127,17 @@ final class Worker: @unchecked Sendable {
         if !records.isEmpty {
             services.writer.enqueue(records)
             records.removeAll(keepingCapacity: true)
+            // One uncontended lock per chunk that wrote rows: cheap next to the rows themselves.
+            pendingWait = true
         }
         counters.publish(to: services.metrics)
         publishStatistics()
         if !encoder.bytes.isEmpty {
             encoder.bytes.withUnsafeBytes { connection.send($0) }
+        }
+        if pendingWait {
+            pendingWait = false
+            services.waitForStore(worker: index)
         }
     }
 
