@@ -41,9 +41,16 @@ final class Worker: @unchecked Sendable {
     /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
     private var sampleCountdown = 0
     private var pendingWait = false
+    /// Offline replay: no wall clock, no sockets (see `ingest`).
+    let replayClock: Bool
+    private var lastEventTime = 0.0
+    private var totalEvents = 0
+    private var totalSignals = 0
+    private var totalErrors: [ErrorCode: Int] = [:]
 
-    init(index: Int, services: DaemonServices) {
+    init(index: Int, services: DaemonServices, replayClock: Bool = false) {
         self.index = index
+        self.replayClock = replayClock
         self.services = services
         queue = DispatchQueue(label: "guardline.worker.\(index)", qos: .userInitiated)
         parser = EventParser(maxLineLength: services.maxLineBytes)
@@ -68,6 +75,27 @@ final class Worker: @unchecked Sendable {
         endChunk(connection)
         return count
     }
+
+    /// Offline replay: runs `bytes` (any number of lines, possibly ending
+    /// mid-line) through exactly the path a connection's read takes, minus
+    /// the socket. Call on `queue`; `finish: true` for the last chunk.
+    func ingest(_ bytes: UnsafeRawBufferPointer, pending: inout PendingInput, finish: Bool) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        var mode = ResponseMode.none
+        beginChunk()
+        framer.resume(&pending)
+        framer.append(bytes)
+        if finish {
+            framer.finish { item in dispatch(item, mode: &mode) }
+        } else {
+            framer.forEachLine { item in dispatch(item, mode: &mode) }
+        }
+        framer.suspend(into: &pending)
+        endChunk(nil)
+    }
+
+    /// Events handled and errors answered so far by this worker (for replay summaries).
+    var totals: (events: Int, signals: Int, errors: [ErrorCode: Int]) { (totalEvents, totalSignals, totalErrors) }
 
     /// End of input: a last line without a newline is still a line.
     func finish(_ connection: Connection, pending: inout PendingInput, mode: inout ResponseMode) {
@@ -117,13 +145,14 @@ final class Worker: @unchecked Sendable {
             chunkNanos = Array(repeating: 0, count: count)
             chunkSampled = Array(repeating: 0, count: count)
         }
-        now = Worker.wallClock()
+        // Replay is deterministic: an event without `ts` takes the time of the event before it.
+        now = replayClock ? lastEventTime : Worker.wallClock()
         encoder.removeAll()
     }
 
     /// Ends a read chunk: hands the chunk's signal rows to the store writer in
     /// one call, then writes every reply of the chunk at once.
-    private func endChunk(_ connection: Connection) {
+    private func endChunk(_ connection: Connection?) {
         if !records.isEmpty {
             services.writer.enqueue(records)
             records.removeAll(keepingCapacity: true)
@@ -132,7 +161,7 @@ final class Worker: @unchecked Sendable {
         }
         counters.publish(to: services.metrics)
         publishStatistics()
-        if !encoder.bytes.isEmpty {
+        if !encoder.bytes.isEmpty, let connection {
             encoder.bytes.withUnsafeBytes { connection.send($0) }
         }
         if pendingWait {
@@ -153,6 +182,7 @@ final class Worker: @unchecked Sendable {
             if mode == .verdict { encoder.appendRaw(Self.helloVerdict) }
         case let .failure(code, message, id):
             counters.errors[code, default: 0] += 1
+            totalErrors[code, default: 0] += 1
             if mode == .verdict { encoder.appendError(code, message: message, id: id) }
         }
     }
@@ -160,6 +190,7 @@ final class Worker: @unchecked Sendable {
     /// A line longer than the limit: answered, and the rest of it skipped by the framer.
     private func handleTooLong(mode: ResponseMode) {
         counters.errors[.lineTooLong, default: 0] += 1
+        totalErrors[.lineTooLong, default: 0] += 1
         if mode == .verdict {
             encoder.appendError(.lineTooLong, message: ErrorCode.lineTooLongMessage(limit: services.maxLineBytes),
                                 id: Bytes(start: nil, count: 0))
@@ -168,6 +199,7 @@ final class Worker: @unchecked Sendable {
 
     private func handle(event: EventView, mode: ResponseMode) {
         counters.events += 1
+        totalEvents += 1
         chunkEvents += 1
         ruleHits.removeAll(keepingCapacity: true)
         let sampled = sampleCountdown == 0
@@ -213,6 +245,7 @@ final class Worker: @unchecked Sendable {
             }
         }
         let time = event.timestamp ?? now
+        if replayClock { lastEventTime = max(lastEventTime, time) }
         let outcome = services.engine.process(accountID: event.accountID, orgID: event.orgID, time: time,
                                               isRefusal: event.isRefusal,
                                               // Only user turns count as "the same text": identical system
@@ -223,6 +256,7 @@ final class Worker: @unchecked Sendable {
         var enforcing = 0
         if !hits.isEmpty {
             counters.signals += hits.count
+            totalSignals += hits.count
             for hit in hits {
                 if let index = generation.detectorIndex[hit.detector] { chunkFires[index] += 1 }
             }
