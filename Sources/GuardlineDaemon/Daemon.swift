@@ -76,6 +76,7 @@ public final class Daemon: @unchecked Sendable {
         let flagged = try store.loadFlaggedAccounts()
         let orgs = try store.loadFlaggedOrgs()
         services.engine.restoreFlagged(flagged.map { (accountID: $0.accountID, orgID: $0.orgID) }, flaggedOrgs: orgs.map(\.orgID))
+        services.shadowEngine.restoreFlagged(try store.loadShadowFlaggedAccounts(), flaggedOrgs: [])
         // Risk older than ~20 half-lives has decayed below a millionth: not worth restoring.
         let horizon = Worker.wallClock() - 20 * config.policy.halfLife
         let risk = try store.loadAccountRisk(updatedSince: horizon)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import GuardlineDetectors
 import GuardlineEngine
 import GuardlineProtocol
 import GuardlineStore
@@ -11,6 +12,9 @@ import GuardlineStore
 final class DaemonServices: Sendable {
     let logger: Logger
     let engine: RiskEngine
+    /// "What if every shadow detector were enforcing": fed only events with
+    /// signals, all of them counted, its flags go to `shadow_flagged_accounts`.
+    let shadowEngine: RiskEngine
     let writer: StoreWriter
     let generations: GenerationStore
     let metrics: DaemonMetrics
@@ -23,6 +27,7 @@ final class DaemonServices: Sendable {
         self.maxPendingRows = maxPendingRows
         self.logger = logger
         self.engine = engine
+        self.shadowEngine = RiskEngine(maxAccounts: 100_000, shardCount: 16)
         self.writer = writer
         self.generations = generations
         self.metrics = metrics
@@ -55,6 +60,26 @@ final class DaemonServices: Sendable {
             usleep(20_000)
         }
         logger.notice("store.backpressure_released", metadata: ["worker": "\(worker)"])
+    }
+
+    /// Runs the shadow evaluation of an event whose hits include a shadow
+    /// signal: the same policy, with every hit enforcing. Never touches the
+    /// real account state, verdicts or flags.
+    func evaluateShadow(accountID: Bytes, orgID: Bytes, time: Double, hits: [SignalHit], rules: BehaviourRules,
+                        lastEventID: () -> String) {
+        var promoted = hits.map { hit -> SignalHit in
+            var copy = hit
+            copy.enforcing = true
+            return copy
+        }
+        // Behavioural detectors were already evaluated by the real engine (their hits are in `hits`).
+        let shadowRules = BehaviourRules(policy: rules.policy, orgPolicy: rules.orgPolicy)
+        let outcome = shadowEngine.process(accountID: accountID, orgID: orgID, time: time, isRefusal: false,
+                                           text: Bytes(start: nil, count: 0), hits: &promoted, rules: shadowRules)
+        guard let flag = outcome.flag else { return }
+        writer.enqueue(shadowFlag: AccountFlagRecord(accountID: flag.accountID, orgID: flag.orgID, risk: flag.risk,
+                                                     flaggedAt: flag.time, reason: flag.reason, detectors: flag.detectors,
+                                                     labels: flag.labels, eventCount: flag.eventCount, lastEventID: lastEventID()))
     }
 
     func recordOrgFlag(_ flag: OrgFlag) {

@@ -38,12 +38,15 @@ public final class Generation: Sendable {
     let detectorIndex: [String: Int]
     /// Indices of the rules detectors (they share one Vectorscan scan).
     let ruleDetectors: [Int]
+    /// Whether any detector runs in shadow mode (then shadow evaluation runs).
+    let hasShadowDetectors: Bool
 
     init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo],
          natives: [NativeDetector] = []) {
         self.natives = natives
         detectorIndex = Dictionary(detectors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         ruleDetectors = detectors.indices.filter { detectors[$0].kind == "rules" }
+        hasShadowDetectors = detectors.contains { !$0.enforcing }
         self.number = number
         self.config = config
         self.ruleEngine = ruleEngine

@@ -267,6 +267,10 @@ final class Worker: @unchecked Sendable {
             }
         }
         if let flag = outcome.flag { services.recordFlag(flag, lastEventID: event.id.string) }
+        if generation.hasShadowDetectors && !hits.isEmpty {
+            services.evaluateShadow(accountID: event.accountID, orgID: event.orgID, time: time, hits: hits,
+                                    rules: generation.behaviour) { event.id.string }
+        }
         if let orgFlag = outcome.orgFlag { services.recordOrgFlag(orgFlag) }
         guard mode == .verdict else { return }
         let hits = self.hits

@@ -11,6 +11,15 @@ extension Store {
         }
     }
 
+    /// Accounts shadow evaluation would have flagged: (account, org).
+    public func loadShadowFlaggedAccounts() throws -> [(accountID: String, orgID: String?)] {
+        try read("load shadow flags") { db in
+            try Row.fetchAll(db, sql: "SELECT account_id, org_id FROM shadow_flagged_accounts").map {
+                (accountID: $0["account_id"] as String, orgID: $0["org_id"] as String?)
+            }
+        }
+    }
+
     /// Risk checkpoints updated at or after `updatedSince` (seconds since 1970);
     /// older ones have decayed to nothing worth restoring.
     public func loadAccountRisk(updatedSince: Double) throws -> [AccountRiskRecord] {

@@ -65,6 +65,8 @@ import GRDB
 enum StoreSchema {
     /// The migration identifiers in order; the newest is last.
     static let initialMigration = "v1-initial"
+    /// Accounts that shadow detectors would flag if they were enforcing.
+    static let shadowMigration = "v2-shadow-flags"
 
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -124,6 +126,23 @@ enum StoreSchema {
                     flagged INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE INDEX account_risk_updated_at_epoch ON account_risk(updated_at_epoch);
+                """)
+        }
+        migrator.registerMigration(shadowMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE shadow_flagged_accounts (
+                    account_id TEXT PRIMARY KEY NOT NULL,
+                    org_id TEXT,
+                    risk REAL NOT NULL,
+                    first_flagged_at TEXT NOT NULL,
+                    last_flagged_at TEXT NOT NULL,
+                    reason TEXT CHECK (reason IS NULL OR reason IN ('threshold', 'critical')),
+                    detectors TEXT NOT NULL DEFAULT '[]',
+                    labels TEXT NOT NULL DEFAULT '[]',
+                    event_count INTEGER,
+                    last_event_id TEXT
+                );
+                CREATE INDEX shadow_flagged_accounts_last_flagged_at ON shadow_flagged_accounts(last_flagged_at);
                 """)
         }
         return migrator

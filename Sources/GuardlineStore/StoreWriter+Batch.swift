@@ -5,6 +5,7 @@ import GRDB
 enum PendingWrite: Sendable {
     case signal(SignalRecord)
     case accountFlag(AccountFlagRecord)
+    case shadowFlag(AccountFlagRecord)
     case orgFlag(OrgFlagRecord)
     case risk(AccountRiskRecord)
 }
@@ -20,6 +21,7 @@ extension StoreWriter {
             switch item {
             case .signal(let signal): try insert(signal, in: db)
             case .accountFlag(let flag): try upsert(flag, in: db)
+            case .shadowFlag(let flag): try upsertShadow(flag, in: db)
             case .orgFlag(let orgFlag): try upsert(orgFlag, in: db)
             case .risk(let risk): try upsert(risk, in: db)
             }
@@ -59,6 +61,38 @@ extension StoreWriter {
             VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
             ON CONFLICT(account_id) DO UPDATE SET
                 org_id = COALESCE(excluded.org_id, flagged_accounts.org_id),
+                risk = excluded.risk,
+                last_flagged_at = excluded.last_flagged_at,
+                reason = excluded.reason,
+                detectors = excluded.detectors,
+                labels = excluded.labels,
+                event_count = excluded.event_count,
+                last_event_id = excluded.last_event_id
+            """)
+        let flaggedAt = StoreTimestamp.text(fromEpoch: flag.flaggedAt)
+        statement.setUncheckedArguments([
+            flag.accountID, flag.orgID, flag.risk, flaggedAt, flaggedAt, flag.reason,
+            JSONStringArray.encode(detectors), JSONStringArray.encode(labels), flag.eventCount, flag.lastEventID,
+        ])
+        try statement.execute()
+    }
+
+    /// The would-be flag of shadow evaluation: same shape as `flagged_accounts`, no status.
+    private static func upsertShadow(_ flag: AccountFlagRecord, in db: Database) throws {
+        var detectors = JSONStringArray.union([], flag.detectors)
+        var labels = JSONStringArray.union([], flag.labels)
+        if let existing = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT detectors, labels FROM shadow_flagged_accounts WHERE account_id = ?"),
+            arguments: [flag.accountID]) {
+            detectors = JSONStringArray.union(JSONStringArray.decode(existing["detectors"]), detectors)
+            labels = JSONStringArray.union(JSONStringArray.decode(existing["labels"]), labels)
+        }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO shadow_flagged_accounts (account_id, org_id, risk, first_flagged_at, last_flagged_at,
+                                                 reason, detectors, labels, event_count, last_event_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(account_id) DO UPDATE SET
+                org_id = COALESCE(excluded.org_id, shadow_flagged_accounts.org_id),
                 risk = excluded.risk,
                 last_flagged_at = excluded.last_flagged_at,
                 reason = excluded.reason,

@@ -64,6 +64,11 @@ public final class StoreWriter: @unchecked Sendable {
         append(count: 1) { $0.append(.accountFlag(flag)) }
     }
 
+    /// Accepts a would-be flag from shadow evaluation (upserted into `shadow_flagged_accounts`).
+    public func enqueue(shadowFlag flag: AccountFlagRecord) {
+        append(count: 1) { $0.append(.shadowFlag(flag)) }
+    }
+
     /// Accepts an organisation flag (upserted into `flagged_orgs`).
     public func enqueue(orgFlag: OrgFlagRecord) {
         append(count: 1) { $0.append(.orgFlag(orgFlag)) }

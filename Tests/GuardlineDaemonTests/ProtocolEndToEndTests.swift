@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GuardlineTransport
 import XCTest
 
@@ -144,6 +145,21 @@ final class ProtocolEndToEndTests: XCTestCase {
             XCTAssertEqual(reply["flagged"] as? Bool, false)
             XCTAssertEqual(reply["risk"] as? Double, 0)
         }
+        // The would-be flag is recorded apart from the real ones.
+        let queue = try DatabaseQueue(path: Self.daemon.databasePath)
+        var shadowFlagged = false
+        let deadline = Date().addingTimeInterval(10)
+        while !shadowFlagged && Date() < deadline {
+            shadowFlagged = try queue.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM shadow_flagged_accounts WHERE account_id = 'shadowed'") == 1
+            }
+            if !shadowFlagged { usleep(50_000) }
+        }
+        XCTAssertTrue(shadowFlagged, "shadow evaluation records the account it would flag")
+        let real = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM flagged_accounts WHERE account_id = 'shadowed'") }
+        XCTAssertEqual(real, 0, "but never flags it for real")
+        let modes = try queue.read { try String.fetchAll($0, sql: "SELECT DISTINCT mode FROM signals WHERE account_id = 'shadowed'") }
+        XCTAssertEqual(modes, ["shadow"])
     }
 
     func test_criticalDetectorInToolArguments_flagsAtOnce() throws {

@@ -18,6 +18,7 @@ final class StoreOpeningTests: XCTestCase {
             "index signals_org_id_created_at", "index signals_created_at",
             "index flagged_accounts_last_flagged_at", "index flagged_accounts_org_id",
             "index account_risk_updated_at_epoch",
+            "table shadow_flagged_accounts", "index shadow_flagged_accounts_last_flagged_at",
         ] {
             XCTAssertTrue(objects.contains(expected), "missing \(expected) in \(objects)")
         }
@@ -26,7 +27,7 @@ final class StoreOpeningTests: XCTestCase {
         let migrations = try store.reader.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        XCTAssertEqual(migrations, ["v1-initial"])
+        XCTAssertEqual(migrations, ["v1-initial", "v2-shadow-flags"])
     }
 
     func test_open_createsMissingParentDirectories() throws {
