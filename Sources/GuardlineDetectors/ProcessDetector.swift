@@ -91,10 +91,14 @@ public final class ProcessDetector: @unchecked Sendable {
         ProcessSyscalls.signal(current.processID, SIGTERM)
         lock.lock()
         defer { lock.unlock() }
-        if activeReaders > 0 && !lock.wait(until: Date().addingTimeInterval(1)) {
-            ProcessSyscalls.signal(current.processID, SIGKILL)
+        let killTime = Date().addingTimeInterval(1)
+        while activeReaders > 0 {
+            if !lock.wait(until: killTime) {
+                // Ignored SIGTERM (or stuck): the reader thread reaps it once it is gone.
+                ProcessSyscalls.signal(current.processID, SIGKILL)
+                while activeReaders > 0 { lock.wait() }
+            }
         }
-        while activeReaders > 0 { lock.wait() }
     }
 
     /// The breaker's state now.
