@@ -5,7 +5,8 @@ public enum ProcessBreakerState: Sendable, Equatable {
     /// Too many failures: `score` returns all-nil without touching the child
     /// until `until` (monotonic seconds, `ProcessDetector.monotonicNow()`).
     case open(reason: String, until: Double)
-    /// The open period is over; the next batch is the trial that closes or
-    /// reopens the breaker.
+    /// The open period is over; the next batch to finish is the trial: without
+    /// a failure it closes the breaker, with one it reopens it. Batches from
+    /// other threads are not held back meanwhile.
     case halfOpen
 }

@@ -193,12 +193,23 @@ public final class ProcessDetector: @unchecked Sendable {
         let prefix = Array(#"{"seq":"#.utf8)
         for (offset, request) in requests.enumerated() {
             bytes += prefix
-            bytes += Array(String(firstSequence + UInt64(offset)).utf8)
+            appendDecimal(firstSequence + UInt64(offset), to: &bytes)
             bytes.append(UInt8(ascii: ","))
             bytes += request.fields
             bytes.append(UInt8(ascii: "\n"))
         }
         return bytes
+    }
+
+    /// Decimal digits without a `String` per request: appended, then reversed in place.
+    private static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        var remaining = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+            remaining /= 10
+        } while remaining > 0
+        bytes[start...].reverse()
     }
 
     /// Writes `bytes` after any output a slow child has not taken yet. Returns
