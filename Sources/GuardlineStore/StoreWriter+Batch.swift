@@ -46,53 +46,32 @@ extension StoreWriter {
     /// result does not depend on SQLite's aggregate ordering; flags are rare, so the
     /// extra read per flag costs nothing that matters.
     private static func upsert(_ flag: AccountFlagRecord, in db: Database) throws {
-        var detectors = JSONStringArray.union([], flag.detectors)
-        var labels = JSONStringArray.union([], flag.labels)
-        let existing = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT detectors, labels FROM flagged_accounts WHERE account_id = ?"),
-            arguments: [flag.accountID])
-        if let existing {
-            detectors = JSONStringArray.union(JSONStringArray.decode(existing["detectors"]), detectors)
-            labels = JSONStringArray.union(JSONStringArray.decode(existing["labels"]), labels)
-        }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO flagged_accounts (account_id, org_id, risk, first_flagged_at, last_flagged_at, status,
-                                          reason, detectors, labels, event_count, last_event_id)
-            VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
-            ON CONFLICT(account_id) DO UPDATE SET
-                org_id = COALESCE(excluded.org_id, flagged_accounts.org_id),
-                risk = excluded.risk,
-                last_flagged_at = excluded.last_flagged_at,
-                reason = excluded.reason,
-                detectors = excluded.detectors,
-                labels = excluded.labels,
-                event_count = excluded.event_count,
-                last_event_id = excluded.last_event_id
-            """)
-        let flaggedAt = StoreTimestamp.text(fromEpoch: flag.flaggedAt)
-        statement.setUncheckedArguments([
-            flag.accountID, flag.orgID, flag.risk, flaggedAt, flaggedAt, flag.reason,
-            JSONStringArray.encode(detectors), JSONStringArray.encode(labels), flag.eventCount, flag.lastEventID,
-        ])
-        try statement.execute()
+        try upsert(flag, into: "flagged_accounts", in: db)
     }
 
     /// The would-be flag of shadow evaluation: same shape as `flagged_accounts`, no status.
     private static func upsertShadow(_ flag: AccountFlagRecord, in db: Database) throws {
+        try upsert(flag, into: "shadow_flagged_accounts", in: db)
+    }
+
+    /// `table` is one of the two flag tables (a constant here, never input):
+    /// both have the same columns; `status` (real flags only) defaults to
+    /// 'open' and is never overwritten, so people's triage survives re-flags.
+    private static func upsert(_ flag: AccountFlagRecord, into table: String, in db: Database) throws {
         var detectors = JSONStringArray.union([], flag.detectors)
         var labels = JSONStringArray.union([], flag.labels)
         if let existing = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT detectors, labels FROM shadow_flagged_accounts WHERE account_id = ?"),
+            try db.cachedStatement(sql: "SELECT detectors, labels FROM \(table) WHERE account_id = ?"),
             arguments: [flag.accountID]) {
             detectors = JSONStringArray.union(JSONStringArray.decode(existing["detectors"]), detectors)
             labels = JSONStringArray.union(JSONStringArray.decode(existing["labels"]), labels)
         }
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO shadow_flagged_accounts (account_id, org_id, risk, first_flagged_at, last_flagged_at,
-                                                 reason, detectors, labels, event_count, last_event_id)
+            INSERT INTO \(table) (account_id, org_id, risk, first_flagged_at, last_flagged_at,
+                                reason, detectors, labels, event_count, last_event_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(account_id) DO UPDATE SET
-                org_id = COALESCE(excluded.org_id, shadow_flagged_accounts.org_id),
+                org_id = COALESCE(excluded.org_id, \(table).org_id),
                 risk = excluded.risk,
                 last_flagged_at = excluded.last_flagged_at,
                 reason = excluded.reason,
