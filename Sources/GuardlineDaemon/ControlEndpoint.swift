@@ -11,23 +11,14 @@ final class ControlEndpoint: Sendable {
     let path: String
     private let listener: Listener
     private let queue = DispatchQueue(label: "guardline.control-socket")
-    private final class OpenRequests: Sendable {
-        let table = Mutex<[UInt64: ControlRequest]>([:])
-    }
-    private let open = OpenRequests()
+    private let connections = SideConnections()
 
     init(path: String, handle: @escaping @Sendable ([String: Any]) -> [String: Any]) throws(SocketError) {
         self.path = path
         let queue = self.queue
-        let open = self.open
-        let counter = Atomic<UInt64>(0)
+        let connections = self.connections
         listener = try Listener(unixPath: path, queue: queue) { fd in
-            let id = counter.add(1, ordering: .relaxed).newValue
-            let connection = Connection(fd: fd, id: id, queue: queue)
-            let request = ControlRequest(handle: handle) { _ in open.table.withLock { _ = $0.removeValue(forKey: id) } }
-            connection.delegate = request
-            open.table.withLock { $0[id] = request }
-            connection.start()
+            connections.adopt(fd, queue: queue) { onClose in ControlRequest(handle: handle, onClose: onClose) }
         }
         listener.start()
     }
@@ -40,9 +31,9 @@ final class ControlRequest: ConnectionDelegate, @unchecked Sendable {
     private var line: [UInt8] = []
     private var answered = false
     private let handle: @Sendable ([String: Any]) -> [String: Any]
-    private let onClose: (ControlRequest) -> Void
+    private let onClose: @Sendable () -> Void
 
-    init(handle: @escaping @Sendable ([String: Any]) -> [String: Any], onClose: @escaping (ControlRequest) -> Void) {
+    init(handle: @escaping @Sendable ([String: Any]) -> [String: Any], onClose: @escaping @Sendable () -> Void) {
         self.handle = handle
         self.onClose = onClose
     }
@@ -69,5 +60,5 @@ final class ControlRequest: ConnectionDelegate, @unchecked Sendable {
     }
 
     func connectionReachedEndOfInput(_ connection: Connection) {}
-    func connectionClosed(_ connection: Connection) { onClose(self) }
+    func connectionClosed(_ connection: Connection) { onClose() }
 }

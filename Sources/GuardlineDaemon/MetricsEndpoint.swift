@@ -10,23 +10,13 @@ final class MetricsEndpoint: Sendable {
     let address: SocketAddress
     private let listener: Listener
     private let queue = DispatchQueue(label: "guardline.metrics")
-    /// Requests in progress, kept alive until their connection closes.
-    private final class OpenRequests: Sendable {
-        let table = Mutex<[UInt64: MetricsRequest]>([:])
-    }
-    private let open = OpenRequests()
+    private let connections = SideConnections()
 
     init(address: SocketAddress, metrics: DaemonMetrics) throws(SocketError) {
         let queue = self.queue
-        let open = self.open
-        let counter = Atomic<UInt64>(0)
+        let connections = self.connections
         listener = try Listener(address: address, queue: queue) { fd in
-            let id = counter.add(1, ordering: .relaxed).newValue
-            let connection = Connection(fd: fd, id: id, queue: queue)
-            let request = MetricsRequest(metrics: metrics) { _ in open.table.withLock { _ = $0.removeValue(forKey: id) } }
-            connection.delegate = request
-            open.table.withLock { $0[id] = request }
-            connection.start()
+            connections.adopt(fd, queue: queue) { onClose in MetricsRequest(metrics: metrics, onClose: onClose) }
         }
         self.address = listener.address
         listener.start()
@@ -40,9 +30,9 @@ final class MetricsRequest: ConnectionDelegate, @unchecked Sendable {
     private let metrics: DaemonMetrics
     private var head: [UInt8] = []
     private var answered = false
-    private let onClose: (MetricsRequest) -> Void
+    private let onClose: @Sendable () -> Void
 
-    init(metrics: DaemonMetrics, onClose: @escaping (MetricsRequest) -> Void) {
+    init(metrics: DaemonMetrics, onClose: @escaping @Sendable () -> Void) {
         self.metrics = metrics
         self.onClose = onClose
     }
@@ -77,5 +67,5 @@ final class MetricsRequest: ConnectionDelegate, @unchecked Sendable {
     }
 
     func connectionReachedEndOfInput(_ connection: Connection) {}
-    func connectionClosed(_ connection: Connection) { onClose(self) }
+    func connectionClosed(_ connection: Connection) { onClose() }
 }
