@@ -155,3 +155,45 @@ public enum ReportRenderer {
     private static func display(_ values: [String]) -> String { values.isEmpty ? "-" : values.joined(separator: ",") }
     private static func display(risk: Double) -> String { String(format: "%.2f", risk) }
 }
+
+extension ReportRenderer {
+    /// The shadow report: one table row per shadow detector (JSON: everything, lists in full).
+    public static func render(shadow report: ShadowReport, format: OutputFormat, table: TableRenderer = TableRenderer()) -> String {
+        func list(_ accounts: [String]) -> String {
+            accounts.isEmpty ? "-" : accounts.prefix(5).joined(separator: ",") + (accounts.count > 5 ? ",…(\(accounts.count))" : "")
+        }
+        switch format {
+        case .json:
+            return JSONValue.array(report.detectors.map { d in
+                .object([
+                    "detector": .string(d.name),
+                    "versions": .array(d.versions.map(JSONValue.string)),
+                    "events": .integer(Int64(d.events)),
+                    "accounts": .integer(Int64(d.accounts)),
+                    "would_flag": .array(d.wouldFlag.map(JSONValue.string)),
+                    "overlap": .array(d.overlap.map(JSONValue.string)),
+                    "would_add": .array(d.wouldAdd.map(JSONValue.string)),
+                    "would_miss": .array(d.wouldMiss.map(JSONValue.string)),
+                    "hourly": .array(d.hourly.map { .object(["hour": .string($0.hour), "events": .integer(Int64($0.events))]) }),
+                ])
+            }).prettyPrinted()
+        case .csv:
+            return CSVRenderer.render(
+                columns: ["detector", "versions", "events", "accounts", "would_flag", "overlap", "would_add", "would_miss"],
+                rows: report.detectors.map { d in
+                    [d.name, d.versions.joined(separator: " "), String(d.events), String(d.accounts), String(d.wouldFlag.count),
+                     String(d.overlap.count), String(d.wouldAdd.count), String(d.wouldMiss.count)]
+                })
+        case .table:
+            guard !report.detectors.isEmpty else { return "no shadow signals in this window" }
+            return table.render(
+                columns: ["detector", "versions", "events", "accounts", "would_flag", "overlap", "would_add", "would_miss", "peak_hour"],
+                rows: report.detectors.map { d in
+                    let peak = d.hourly.max { $0.events < $1.events }
+                    return [d.name, d.versions.joined(separator: " "), String(d.events), String(d.accounts),
+                            String(d.wouldFlag.count), String(d.overlap.count), list(d.wouldAdd), list(d.wouldMiss),
+                            peak.map { "\($0.hour) (\($0.events))" } ?? "-"]
+                })
+        }
+    }
+}

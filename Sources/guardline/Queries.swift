@@ -104,3 +104,30 @@ func sinceCutoff(_ text: String) throws -> Double {
         throw ValidationError("--since: \(error)")
     }
 }
+
+struct ShadowReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shadow-report",
+        abstract: "How each shadow detector would have done if enforcing: events, accounts it would flag, overlap with real flags.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Window (e.g. 24h, 7d); default: everything.")
+    var since: String?
+
+    @Option(help: "Only this detector.")
+    var detector: String?
+
+    @Option(help: "table, json or csv.")
+    var format: OutputFormatOption = .table
+
+    func validate() throws {
+        if let since { _ = try sinceCutoff(since) }
+    }
+
+    func run() throws {
+        let store = try database.openStore()
+        let report = try store.shadowReport(since: try since.map(sinceCutoff), detector: detector)
+        print(ReportRenderer.render(shadow: report, format: OutputFormat(rawValue: format.rawValue) ?? .table))
+    }
+}
