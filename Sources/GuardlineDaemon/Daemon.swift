@@ -64,9 +64,13 @@ public final class Daemon: @unchecked Sendable {
             logger.error("store.write_failed", metadata: ["error": "\(error)", "action": "rows kept in memory, retrying"])
         }
         let engine = RiskEngine(maxAccounts: config.maxAccounts, shardCount: config.accountShards)
+        let recorder = config.recordDirectory.isEmpty ? nil
+            : try EventRecorder(directory: config.recordDirectory, sampleRate: config.recordSampleRate,
+                                maxFileBytes: config.recordMaxFileBytes, maxFiles: config.recordMaxFiles)
         services = DaemonServices(logger: logger, engine: engine, writer: writer,
                                   generations: GenerationStore(generation), metrics: metrics,
-                                  maxLineBytes: config.maxLineBytes, maxPendingRows: config.storeMaxPendingRows)
+                                  maxLineBytes: config.maxLineBytes, maxPendingRows: config.storeMaxPendingRows,
+                                  recorder: recorder)
         server = Server(services: services, workerCount: config.workers, maxPendingReplyBytes: config.maxPendingReplyBytes)
         metrics.generation.record(Int64(generation.number))
         try restoreState()
@@ -287,6 +291,7 @@ public final class Daemon: @unchecked Sendable {
         controlEndpoint?.close()
         fileWatcher?.stop()
         checkpoint(sweep: false)
+        services.recorder?.close()
         do {
             try services.writer.close(timeout: 60)
             logger.notice("guardline.stopped", metadata: ["store": "flushed"])

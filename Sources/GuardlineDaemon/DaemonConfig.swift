@@ -30,6 +30,11 @@ public struct DaemonConfig: Sendable {
     public var storeFlushInterval = 0.1
     /// Rows waiting for SQLite beyond which ingestion pauses (nothing accepted is dropped).
     public var storeMaxPendingRows = 1_000_000
+    /// Sampled recording of incoming events; empty directory disables it.
+    public var recordDirectory = ""
+    public var recordSampleRate = 0.01
+    public var recordMaxFileBytes = 64 << 20
+    public var recordMaxFiles = 10
     public var policy = RiskPolicy()
     public var orgPolicy = OrgPolicy()
 

@@ -21,9 +21,11 @@ final class DaemonServices: Sendable {
     let statistics = DetectorStatistics()
     let maxLineBytes: Int
     let maxPendingRows: Int
+    let recorder: EventRecorder?
 
     init(logger: Logger, engine: RiskEngine, writer: StoreWriter, generations: GenerationStore,
-         metrics: DaemonMetrics, maxLineBytes: Int, maxPendingRows: Int = 1_000_000) {
+         metrics: DaemonMetrics, maxLineBytes: Int, maxPendingRows: Int = 1_000_000, recorder: EventRecorder? = nil) {
+        self.recorder = recorder
         self.maxPendingRows = maxPendingRows
         self.logger = logger
         self.engine = engine

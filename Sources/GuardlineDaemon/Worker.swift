@@ -41,6 +41,7 @@ final class Worker: @unchecked Sendable {
     /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
     private var sampleCountdown = 0
     private var pendingWait = false
+    private var sampleState: UInt64 = 0x9E37_79B9_7F4A_7C15
     /// Offline replay: no wall clock, no sockets (see `ingest`).
     let replayClock: Bool
     private var lastEventTime = 0.0
@@ -175,6 +176,7 @@ final class Worker: @unchecked Sendable {
         switch parser.parse(line, readable: readable) {
         case .event(let event):
             handle(event: event, mode: mode)
+            if let recorder = services.recorder, shouldSample(recorder.sampleRate) { recorder.record(line) }
         case .ping:
             if mode == .verdict { encoder.appendPong() }
         case .hello(let responses):
@@ -305,6 +307,15 @@ final class Worker: @unchecked Sendable {
     static let helloVerdict = Array(#"{"ok":true,"type":"hello","responses":"verdict"}"#.utf8) + [0x0A]
     static let emptyString: [UInt8] = [0x22, 0x22]
     static let emptyArray: [UInt8] = [0x5B, 0x5D]
+
+    /// xorshift64: a cheap, per-worker sampling decision.
+    private func shouldSample(_ rate: Double) -> Bool {
+        guard rate < 1 else { return true }
+        sampleState ^= sampleState << 13
+        sampleState ^= sampleState >> 7
+        sampleState ^= sampleState << 17
+        return Double(sampleState >> 11) / Double(1 << 53) < rate
+    }
 
     /// Hands this chunk's per-detector counts to the shared statistics (one lock per chunk).
     private func publishStatistics() {
