@@ -40,6 +40,8 @@ public final class Generation: Sendable {
     let ruleDetectors: [Int]
     /// Whether any detector runs in shadow mode (then shadow evaluation runs).
     let hasShadowDetectors: Bool
+    /// Per detector: whether it is a native plugin (which counts its own calls).
+    let isNative: [Bool]
 
     init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo],
          natives: [NativeDetector] = []) {
@@ -47,6 +49,9 @@ public final class Generation: Sendable {
         detectorIndex = Dictionary(detectors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         ruleDetectors = detectors.indices.filter { detectors[$0].kind == "rules" }
         hasShadowDetectors = detectors.contains { !$0.enforcing }
+        var isNative = Array(repeating: false, count: detectors.count)
+        for native in natives { isNative[native.detector] = true }
+        self.isNative = isNative
         self.number = number
         self.config = config
         self.ruleEngine = ruleEngine

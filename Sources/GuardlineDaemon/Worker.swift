@@ -321,8 +321,7 @@ final class Worker: @unchecked Sendable {
     private func publishStatistics() {
         guard chunkEvents > 0 || chunkFires.contains(where: { $0 > 0 }) else { return }
         // Rules and behavioural detectors score every event; natives counted their own calls.
-        let nativeIndices = Set(generation.natives.map(\.detector))
-        for index in chunkCalls.indices where !nativeIndices.contains(index) { chunkCalls[index] += chunkEvents }
+        for index in chunkCalls.indices where !generation.isNative[index] { chunkCalls[index] += chunkEvents }
         services.statistics.add(names: generation.behaviour.detectorNames, calls: chunkCalls, fires: chunkFires,
                                 errors: chunkErrors, sampledNanos: chunkNanos, sampledCalls: chunkSampled)
         for index in chunkCalls.indices {
