@@ -1,0 +1,110 @@
+import Foundation
+import GuardlineDetectors
+import GuardlineProtocol
+
+/// `guardline eval`: event-level quality of the content detectors (rules and
+/// native plugins) on labelled events (`"label": "attack"|"benign"`, optional
+/// `"category"`). Behavioural detectors act on accounts over time, so they are
+/// not scored per event here.
+public struct Evaluation: Sendable {
+    public struct Confusion: Sendable, Equatable {
+        public var truePositives = 0, falsePositives = 0, trueNegatives = 0, falseNegatives = 0
+
+        public var truePositiveRate: Double { ratio(truePositives, truePositives + falseNegatives) }
+        public var falsePositiveRate: Double { ratio(falsePositives, falsePositives + trueNegatives) }
+        public var precision: Double { ratio(truePositives, truePositives + falsePositives) }
+        public var f1: Double {
+            let p = precision, r = truePositiveRate
+            return p + r == 0 ? 0 : 2 * p * r / (p + r)
+        }
+
+        mutating func add(attack: Bool, fired: Bool) {
+            switch (attack, fired) {
+            case (true, true): truePositives += 1
+            case (true, false): falseNegatives += 1
+            case (false, true): falsePositives += 1
+            case (false, false): trueNegatives += 1
+            }
+        }
+
+        private func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
+    }
+
+    public struct SweepPoint: Sendable, Equatable {
+        public var threshold: Double
+        public var truePositiveRate: Double
+        public var falsePositiveRate: Double
+        public var precision: Double
+    }
+
+    /// Per detector (enforcing and shadow alike), and "overall" (any enforcing detector fires).
+    public var detectors: [String: Confusion] = [:]
+    public var overall = Confusion()
+    /// Overall, per category.
+    public var categories: [String: Confusion] = [:]
+    /// Overall score thresholds 0.05…1 (PR and ROC points).
+    public var sweep: [SweepPoint] = []
+    /// Lowest swept threshold that keeps the false-positive rate at or under 1 %.
+    public var thresholdForOnePercentFPR: Double?
+    public var events = 0
+    public var skipped = 0
+
+    public static func run(files: [String], configPath: String?) throws -> Evaluation {
+        var config = DaemonConfig()
+        if let configPath { config = try ConfigLoader.load(path: configPath) }
+        let generation = try GenerationBuilder.build(number: 1, config: config)
+        let scanner = try RuleScanner(engine: generation.ruleEngine)
+        let natives = try generation.natives.map { ($0, try $0.plugin.makeContext()) }
+        let parser = EventParser(maxLineLength: config.maxLineBytes)
+        var result = Evaluation()
+        var scored: [(attack: Bool, score: Double)] = []
+        var hits: [RuleHit] = []
+        for file in files {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            for line in text.split(separator: "\n") where !line.isEmpty {
+                guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                      let label = object["label"] as? String, label == "attack" || label == "benign" else {
+                    result.skipped += 1
+                    continue
+                }
+                let attack = label == "attack"
+                var fired: [String: Double] = [:]
+                var bytes = Array(line.utf8)
+                let parsed = bytes.withUnsafeMutableBytes { raw -> Bool in
+                    guard case .event(let event) = parser.parse(UnsafeRawBufferPointer(raw), readable: raw.count) else { return false }
+                    hits.removeAll(keepingCapacity: true)
+                    scanner.scan(event, into: &hits)
+                    for hit in hits { fired[generation.detectors[hit.detectorIndex].name] = hit.score }
+                    for (native, context) in natives {
+                        if let score = try? context.score(event: event).score, score >= native.threshold {
+                            fired[generation.detectors[native.detector].name] = score
+                        }
+                    }
+                    return true
+                }
+                guard parsed else {
+                    result.skipped += 1
+                    continue
+                }
+                result.events += 1
+                for detector in generation.detectors where detector.kind == "rules" || detector.kind == "native" {
+                    result.detectors[detector.name, default: Confusion()].add(attack: attack, fired: fired[detector.name] != nil)
+                }
+                let enforcing = generation.detectors.filter { $0.enforcing }.compactMap { fired[$0.name] }
+                let score = enforcing.max() ?? 0
+                result.overall.add(attack: attack, fired: score > 0)
+                result.categories[object["category"] as? String ?? label, default: Confusion()].add(attack: attack, fired: score > 0)
+                scored.append((attack, score))
+            }
+        }
+        for step in 1...20 {
+            let threshold = Double(step) / 20
+            var confusion = Confusion()
+            for (attack, score) in scored { confusion.add(attack: attack, fired: score > 0 && score >= threshold) }
+            result.sweep.append(SweepPoint(threshold: threshold, truePositiveRate: confusion.truePositiveRate,
+                                           falsePositiveRate: confusion.falsePositiveRate, precision: confusion.precision))
+        }
+        result.thresholdForOnePercentFPR = result.sweep.first { $0.falsePositiveRate <= 0.01 }?.threshold
+        return result
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+final class EvalEndToEndTests: XCTestCase {
+    func test_eval_matchesAHandComputedConfusionMatrix() throws {
+        let daemon = try TestDaemon()  // its config: the test detectors
+        func labelled(_ id: Int, _ text: String, _ label: String, _ category: String) -> String {
+            "{\"id\":\"e\(id)\",\"account_id\":\"a\",\"text\":\"\(text)\",\"label\":\"\(label)\",\"category\":\"\(category)\"}"
+        }
+        let lines = [
+            labelled(1, "x attack-phrase", "attack", "cat-a"), labelled(2, "attack-phrase y", "attack", "cat-a"),
+            labelled(3, "attack-phrase", "attack", "cat-a"), labelled(4, "missed attack", "attack", "cat-b"),
+            labelled(5, "quoting attack-phrase", "benign", "cat-c"), labelled(6, "hello", "benign", "cat-c"),
+            labelled(7, "fine", "benign", "cat-c"), labelled(8, "shadow-phrase only", "benign", "cat-c"),
+            "{\"id\":\"e9\",\"account_id\":\"a\",\"text\":\"no label\"}",
+        ]
+        let file = daemon.directory.appendingPathComponent("labelled.ndjson")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let (status, json, errors) = try TestDaemon.cli(["eval", file.path, "--config", daemon.configPath, "--format", "json"])
+        XCTAssertEqual(status, 0, errors)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(report["events"] as? Int, 8)
+        XCTAssertEqual(report["skipped"] as? Int, 1)
+        let high = try XCTUnwrap((report["detectors"] as? [String: [String: Any]])?["test-high"])
+        XCTAssertEqual([high["tp"], high["fp"], high["tn"], high["fn"]] as? [Int], [3, 1, 3, 1])
+        XCTAssertEqual(high["tpr"] as? Double ?? 0, 0.75, accuracy: 1e-9)
+        XCTAssertEqual(high["fpr"] as? Double ?? 0, 0.25, accuracy: 1e-9)
+        XCTAssertEqual(high["precision"] as? Double ?? 0, 0.75, accuracy: 1e-9)
+        XCTAssertEqual(high["f1"] as? Double ?? 0, 0.75, accuracy: 1e-9)
+        let shadow = try XCTUnwrap((report["detectors"] as? [String: [String: Any]])?["test-shadow"])
+        XCTAssertEqual([shadow["tp"], shadow["fp"]] as? [Int], [0, 1], "shadow detectors are scored too")
+        let overall = try XCTUnwrap(report["overall"] as? [String: Any])
+        XCTAssertEqual([overall["tp"], overall["fp"], overall["tn"], overall["fn"]] as? [Int], [3, 1, 3, 1],
+                       "overall counts enforcing detectors only")
+        let categories = try XCTUnwrap(report["categories"] as? [String: [String: Any]])
+        XCTAssertEqual(categories["cat-a"]?["tp"] as? Int, 3)
+        XCTAssertEqual(categories["cat-b"]?["fn"] as? Int, 1)
+        XCTAssertEqual(categories["cat-c"]?["fp"] as? Int, 1)
+        XCTAssertEqual(report["threshold_fpr_1pct"] as? Double ?? 0, 0.95, accuracy: 1e-9,
+                       "the false positive scores 0.9, so FPR reaches 0 only above it")
+        let sweep = try XCTUnwrap(report["sweep"] as? [[String: Any]])
+        XCTAssertEqual(sweep.count, 20)
+        XCTAssertEqual(sweep.last?["tpr"] as? Double, 0, "nothing scores 1.0")
+    }
+}
