@@ -22,9 +22,13 @@ final class DaemonServices: Sendable {
     let maxLineBytes: Int
     let maxPendingRows: Int
     let recorder: EventRecorder?
+    /// Told of every new account flag (replay and eval collect them).
+    let flagObserver: (@Sendable (AccountFlag) -> Void)?
 
     init(logger: Logger, engine: RiskEngine, writer: StoreWriter, generations: GenerationStore,
-         metrics: DaemonMetrics, maxLineBytes: Int, maxPendingRows: Int = 1_000_000, recorder: EventRecorder? = nil) {
+         metrics: DaemonMetrics, maxLineBytes: Int, maxPendingRows: Int = 1_000_000, recorder: EventRecorder? = nil,
+         flagObserver: (@Sendable (AccountFlag) -> Void)? = nil) {
+        self.flagObserver = flagObserver
         self.recorder = recorder
         self.maxPendingRows = maxPendingRows
         self.logger = logger
@@ -42,6 +46,7 @@ final class DaemonServices: Sendable {
                                                flaggedAt: flag.time, reason: flag.reason, detectors: flag.detectors,
                                                labels: flag.labels, eventCount: flag.eventCount, lastEventID: lastEventID))
         if flag.isNew {
+            flagObserver?(flag)
             metrics.accountsFlagged.increment()
             logger.notice("account.flagged", metadata: [
                 "account.id": "\(flag.accountID)", "org.id": "\(flag.orgID ?? "")", "risk": "\(flag.risk)",

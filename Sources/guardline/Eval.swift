@@ -16,7 +16,11 @@ struct Eval: ParsableCommand {
     @Option(help: "table or json.")
     var format: OutputFormatOption = .table
 
+    @Option(help: "Ground-truth accounts (CSV `account_id,malicious` or NDJSON): also evaluate flags at account level.")
+    var accounts: String?
+
     func validate() throws {
+        if let accounts, !FileManager.default.fileExists(atPath: accounts) { throw ValidationError("no such file: \(accounts)") }
         for file in files where !FileManager.default.fileExists(atPath: file) {
             throw ValidationError("no such file: \(file)")
         }
@@ -24,8 +28,10 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let result: Evaluation
+        var accountLevel: AccountEvaluation?
         do {
             result = try Evaluation.run(files: files, configPath: config)
+            if let accounts { accountLevel = try AccountEvaluation.run(files: files, configPath: config, truthPath: accounts) }
         } catch {
             FileHandle.standardError.write(Data("guardline: \(error)\n".utf8))
             throw ExitCode(2)
@@ -41,6 +47,13 @@ struct Eval: ParsableCommand {
                 "sweep": result.sweep.map { ["threshold": $0.threshold, "tpr": $0.truePositiveRate, "fpr": $0.falsePositiveRate, "precision": $0.precision] },
             ]
             object["threshold_fpr_1pct"] = result.thresholdForOnePercentFPR ?? NSNull()
+            if let a = accountLevel {
+                object["accounts"] = [
+                    "malicious": a.maliciousAccounts, "malicious_flagged": a.maliciousFlagged,
+                    "benign": a.benignAccounts, "benign_flagged": a.benignFlagged,
+                    "events_before_flag": a.eventsBeforeFlag, "median_events_before_flag": a.medianEventsBeforeFlag ?? NSNull(),
+                ] as [String: Any]
+            }
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
             return
         }
@@ -62,5 +75,12 @@ struct Eval: ParsableCommand {
         }
         print(result.thresholdForOnePercentFPR.map { String(format: "lowest threshold with FPR <= 1%%: %.2f", $0) }
               ?? "no swept threshold keeps FPR <= 1%")
+        if let a = accountLevel {
+            print("\naccounts (full pipeline replayed, policy applied)")
+            print("  malicious flagged: \(a.maliciousFlagged)/\(a.maliciousAccounts)"
+                  + (a.medianEventsBeforeFlag.map { ", median \($0) events before the flag" } ?? ""))
+            print("  benign wrongly flagged: \(a.benignFlagged.count)/\(a.benignAccounts)"
+                  + (a.benignFlagged.isEmpty ? "" : " (" + a.benignFlagged.prefix(10).joined(separator: ", ") + ")"))
+        }
     }
 }

@@ -42,4 +42,26 @@ final class EvalEndToEndTests: XCTestCase {
         XCTAssertEqual(sweep.count, 20)
         XCTAssertEqual(sweep.last?["tpr"] as? Double, 0, "nothing scores 1.0")
     }
+
+    func test_evalAccounts_comparesPipelineFlagsWithGroundTruth() throws {
+        let daemon = try TestDaemon()
+        var lines: [String] = []
+        for i in 0..<4 { lines.append(eventLine(id: "m\(i)", account: "mal-1", text: i == 3 ? "attack-phrase BOOM-CRITICAL" : "hi", extra: "\"label\":\"attack\"")) }
+        for i in 0..<3 { lines.append(eventLine(id: "b\(i)", account: "ben-1", text: "hello", extra: "\"label\":\"benign\"")) }
+        lines.append(eventLine(id: "x", account: "ben-2", text: "BOOM-CRITICAL in a quote", extra: "\"label\":\"benign\""))
+        lines.append(eventLine(id: "y", account: "mal-2", text: "quiet", extra: "\"label\":\"attack\""))
+        let events = daemon.directory.appendingPathComponent("events.ndjson")
+        try (lines.joined(separator: "\n") + "\n").write(to: events, atomically: true, encoding: .utf8)
+        let truth = daemon.directory.appendingPathComponent("accounts.csv")
+        try "account_id,malicious\nmal-1,true\nmal-2,1\nben-1,false\nben-2,false\n".write(to: truth, atomically: true, encoding: .utf8)
+        let (status, json, errors) = try TestDaemon.cli(["eval", events.path, "--config", daemon.configPath, "--accounts", truth.path, "--format", "json"])
+        XCTAssertEqual(status, 0, errors)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let accounts = try XCTUnwrap(report["accounts"] as? [String: Any])
+        XCTAssertEqual(accounts["malicious"] as? Int, 2)
+        XCTAssertEqual(accounts["malicious_flagged"] as? Int, 1)
+        XCTAssertEqual(accounts["benign"] as? Int, 2)
+        XCTAssertEqual(accounts["benign_flagged"] as? [String], ["ben-2"])
+        XCTAssertEqual(accounts["events_before_flag"] as? [Int], [4], "flagged on its fourth event")
+    }
 }

@@ -3,6 +3,7 @@ import GuardlineEngine
 import GuardlineProtocol
 import GuardlineStore
 import Logging
+import Synchronization
 
 /// `guardline replay`: recorded NDJSON through the same pipeline as `serve`
 /// (parser, detectors, engine, store), offline and at full speed, without
@@ -10,11 +11,20 @@ import Logging
 /// without `ts` takes the time of the one before it, so the same input and
 /// config always give the same rows.
 public enum ReplayRunner {
+    /// First-flag event counts, collected from the flag observer.
+    final class FirstFlags: Sendable {
+        private let table = Mutex<[String: Int]>([:])
+        func note(_ account: String, events: Int) { table.withLock { if $0[account] == nil { $0[account] = events } } }
+        func snapshot() -> [String: Int] { table.withLock { $0 } }
+    }
+
     public struct Summary: Sendable {
         public var events = 0
         public var signals = 0
         public var errors: [String: Int] = [:]
         public var flaggedAccounts = 0
+        /// Accounts newly flagged during the replay, with how many of their events had been seen then.
+        public var firstFlags: [String: Int] = [:]
         public var seconds = 0.0
     }
 
@@ -33,9 +43,11 @@ public enum ReplayRunner {
         let flagged = try store.loadFlaggedAccounts()
         engine.restoreFlagged(flagged.map { (accountID: $0.accountID, orgID: $0.orgID) },
                               flaggedOrgs: try store.loadFlaggedOrgs().map(\.orgID))
+        let firstFlags = FirstFlags()
         let services = DaemonServices(logger: logger, engine: engine, writer: writer,
                                       generations: GenerationStore(generation), metrics: metrics,
-                                      maxLineBytes: config.maxLineBytes, maxPendingRows: config.storeMaxPendingRows)
+                                      maxLineBytes: config.maxLineBytes, maxPendingRows: config.storeMaxPendingRows,
+                                      flagObserver: { flag in firstFlags.note(flag.accountID, events: flag.eventCount) })
         let worker = Worker(index: 0, services: services, replayClock: true)
         let totalBytes = try files.reduce(0) { sum, file in
             sum + ((try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0)
@@ -71,6 +83,7 @@ public enum ReplayRunner {
         summary.signals = totals.signals
         summary.errors = Dictionary(uniqueKeysWithValues: totals.errors.map { ($0.key.rawValue, $0.value) })
         summary.flaggedAccounts = try store.loadFlaggedAccounts().count
+        summary.firstFlags = firstFlags.snapshot()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
