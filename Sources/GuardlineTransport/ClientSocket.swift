@@ -48,17 +48,8 @@ public final class ClientSocket: @unchecked Sendable {
     }
 
     public func writeAll(_ bytes: [UInt8]) throws(SocketError) {
-        var offset = 0
-        while offset < bytes.count {
-            let result = bytes.withUnsafeBytes { raw in
-                Result { () throws(SocketError) in try Syscalls.write(fd, from: UnsafeRawBufferPointer(rebasing: raw[offset...])) }
-            }
-            switch try result.get() {
-            case .bytes(let n): offset += n
-            case .wouldBlock: continue
-            case .endOfFile: throw .failed(call: "send", errno: EPIPE)
-            }
-        }
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(SocketError) in try writeAll(raw) } }
+        try result.get()
     }
 
     public func writeAll(_ text: String) throws(SocketError) {

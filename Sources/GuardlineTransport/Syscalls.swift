@@ -141,10 +141,8 @@ extension Syscalls {
 }
 
 extension Syscalls {
-    /// A listening Unix domain stream socket at `path`, mode 0600 (owner only):
-    /// the control socket must not let other local users reload the daemon.
-    /// A stale socket file from an earlier run is replaced.
-    static func unixListener(path: String, backlog: Int32) throws(SocketError) -> Int32 {
+    /// `sockaddr_un` for `path`; too long a path (over ~107 bytes) is an invalid address.
+    static func unixAddress(_ path: String) throws(SocketError) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
@@ -153,6 +151,14 @@ extension Syscalls {
             raw.copyBytes(from: path.utf8)
             raw[path.utf8.count] = 0
         }
+        return address
+    }
+
+    /// A listening Unix domain stream socket at `path`, mode 0600 (owner only):
+    /// the control socket must not let other local users reload the daemon.
+    /// A stale socket file from an earlier run is replaced.
+    static func unixListener(path: String, backlog: Int32) throws(SocketError) -> Int32 {
+        var address = try unixAddress(path)
         let fd = try socket(family: AF_UNIX, type: Int32(SOCK_STREAM.rawValue))
         unlink(path)
         // Create the socket file with no permissions for anyone else from the start.
@@ -176,14 +182,7 @@ extension Syscalls {
 
     /// Connects a blocking Unix domain stream socket.
     static func unixConnect(path: String) throws(SocketError) -> Int32 {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else { throw .invalidAddress(path) }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
+        var address = try unixAddress(path)
         let fd = try socket(family: AF_UNIX, type: Int32(SOCK_STREAM.rawValue))
         setBlocking(fd, true)
         let rc = withUnsafePointer(to: &address) {

@@ -59,6 +59,8 @@ public struct Evaluation: Sendable {
         var result = Evaluation()
         var scored: [(attack: Bool, score: Double)] = []
         var hits: [RuleHit] = []
+        let scoredDetectors = generation.detectors.filter { $0.kind == "rules" || $0.kind == "native" }.map(\.name)
+        let enforcingDetectors = generation.detectors.filter(\.enforcing).map(\.name)
         for file in files {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             for line in text.split(separator: "\n") where !line.isEmpty {
@@ -87,10 +89,10 @@ public struct Evaluation: Sendable {
                     continue
                 }
                 result.events += 1
-                for detector in generation.detectors where detector.kind == "rules" || detector.kind == "native" {
-                    result.detectors[detector.name, default: Confusion()].add(attack: attack, fired: fired[detector.name] != nil)
+                for name in scoredDetectors {
+                    result.detectors[name, default: Confusion()].add(attack: attack, fired: fired[name] != nil)
                 }
-                let enforcing = generation.detectors.filter { $0.enforcing }.compactMap { fired[$0.name] }
+                let enforcing = enforcingDetectors.compactMap { fired[$0] }
                 let score = enforcing.max() ?? 0
                 result.overall.add(attack: attack, fired: score > 0)
                 result.categories[object["category"] as? String ?? label, default: Confusion()].add(attack: attack, fired: score > 0)
