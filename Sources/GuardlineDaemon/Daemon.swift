@@ -41,6 +41,8 @@ public final class Daemon: @unchecked Sendable {
     private var stopping = false
     /// When idle accounts were last evicted (owned by the `control` queue).
     private var lastSweep = 0.0
+    /// Windows of per-detector statistics written to `detector_stats` (owned by the `control` queue, then by `stop`).
+    private var statsRecorder = DetectorStatsRecorder(now: Worker.wallClock())
     public private(set) var listenAddress: SocketAddress?
 
     /// Loads and validates everything; binds nothing yet. Throws a readable
@@ -275,6 +277,12 @@ public final class Daemon: @unchecked Sendable {
             services.writer.enqueue(risk: snapshots.map {
                 AccountRiskRecord(accountID: $0.accountID, orgID: $0.orgID, risk: $0.risk, updatedAt: $0.updatedAt, flagged: $0.flagged)
             })
+        }
+        // Detector statistics in one-minute windows (with the sweep) and a last one at shutdown:
+        // a row per detector per minute keeps the table small.
+        if sweep || stopping {
+            services.writer.enqueue(detectorStats: statsRecorder.takeWindow(statistics: services.statistics,
+                                                                            generation: services.generations.current, now: Worker.wallClock()))
         }
         services.metrics.accountsInMemory.record(Int64(engine.accountCount))
         services.metrics.storePending.record(Int64(services.writer.currentStatistics.pendingRows))

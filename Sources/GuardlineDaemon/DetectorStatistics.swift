@@ -15,6 +15,8 @@ final class DetectorStatistics: Sendable {
         /// Sampled time spent, and how many calls the samples cover.
         var sampledNanos: UInt64 = 0
         var sampledCalls: UInt64 = 0
+        /// Longest timed call since the last `takeSnapshot(resettingMaximum: true)` (the persisted window).
+        var windowMaxNanos: UInt64 = 0
 
         /// Mean time per call in microseconds (0 when never sampled).
         var meanMicroseconds: Double {
@@ -26,7 +28,7 @@ final class DetectorStatistics: Sendable {
 
     /// Adds one worker's chunk: arrays indexed like `names`.
     func add(names: [String], calls: [UInt64], fires: [UInt64], errors: [UInt64],
-             sampledNanos: [UInt64], sampledCalls: [UInt64]) {
+             sampledNanos: [UInt64], sampledCalls: [UInt64], maxNanos: [UInt64]) {
         table.withLock { table in
             for index in names.indices where calls[index] > 0 || fires[index] > 0 || errors[index] > 0 {
                 var counters = table[names[index], default: Counters()]
@@ -35,10 +37,20 @@ final class DetectorStatistics: Sendable {
                 counters.errors += errors[index]
                 counters.sampledNanos += sampledNanos[index]
                 counters.sampledCalls += sampledCalls[index]
+                counters.windowMaxNanos = max(counters.windowMaxNanos, maxNanos[index])
                 table[names[index]] = counters
             }
         }
     }
 
     func snapshot() -> [String: Counters] { table.withLock { $0 } }
+
+    /// The counters, and a fresh window for the maximum: for `DetectorStatsRecorder`, the one caller that persists windows.
+    func snapshotStartingNewWindow() -> [String: Counters] {
+        table.withLock { table in
+            let snapshot = table
+            for name in table.keys { table[name]?.windowMaxNanos = 0 }
+            return snapshot
+        }
+    }
 }

@@ -37,6 +37,7 @@ final class Worker: @unchecked Sendable {
     private var chunkErrors: [UInt64] = []
     private var chunkNanos: [UInt64] = []
     private var chunkSampled: [UInt64] = []
+    private var chunkMaxNanos: [UInt64] = []
     private var chunkEvents: UInt64 = 0
     /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
     private var sampleCountdown = 0
@@ -145,6 +146,7 @@ final class Worker: @unchecked Sendable {
             chunkErrors = Array(repeating: 0, count: count)
             chunkNanos = Array(repeating: 0, count: count)
             chunkSampled = Array(repeating: 0, count: count)
+            chunkMaxNanos = Array(repeating: 0, count: count)
         }
         // Replay is deterministic: an event without `ts` takes the time of the event before it.
         now = replayClock ? lastEventTime : Worker.wallClock()
@@ -213,6 +215,7 @@ final class Worker: @unchecked Sendable {
             for index in generation.ruleDetectors {
                 chunkNanos[index] += now - started
                 chunkSampled[index] += 1
+                chunkMaxNanos[index] = max(chunkMaxNanos[index], now - started)
             }
             started = now
         }
@@ -230,6 +233,7 @@ final class Worker: @unchecked Sendable {
                     let now = Worker.monotonicNanos()
                     chunkNanos[native.detector] += now - started
                     chunkSampled[native.detector] += 1
+                    chunkMaxNanos[native.detector] = max(chunkMaxNanos[native.detector], now - started)
                     started = now
                 }
             }
@@ -323,13 +327,14 @@ final class Worker: @unchecked Sendable {
         // Rules and behavioural detectors score every event; natives counted their own calls.
         for index in chunkCalls.indices where !generation.isNative[index] { chunkCalls[index] += chunkEvents }
         services.statistics.add(names: generation.behaviour.detectorNames, calls: chunkCalls, fires: chunkFires,
-                                errors: chunkErrors, sampledNanos: chunkNanos, sampledCalls: chunkSampled)
+                                errors: chunkErrors, sampledNanos: chunkNanos, sampledCalls: chunkSampled, maxNanos: chunkMaxNanos)
         for index in chunkCalls.indices {
             chunkCalls[index] = 0
             chunkFires[index] = 0
             chunkErrors[index] = 0
             chunkNanos[index] = 0
             chunkSampled[index] = 0
+            chunkMaxNanos[index] = 0
         }
         chunkEvents = 0
     }

@@ -3,6 +3,7 @@
 /// and tests. `JSONSerialization` on Linux formats some doubles with excess digits.
 enum JSONValue: Equatable {
     case null
+    case bool(Bool)
     case integer(Int64)
     case number(Double)
     case string(String)
@@ -64,6 +65,7 @@ enum JSONValue: Equatable {
     private func writeCompact(to text: inout String) {
         switch self {
         case .null: text += "null"
+        case .bool(let value): text += value ? "true" : "false"
         case .integer(let value): text += String(value)
         case .number(let value): text += value.isFinite ? "\(value)" : "null"
         case .string(let value): JSONStringArray.appendQuoted(value, to: &text)

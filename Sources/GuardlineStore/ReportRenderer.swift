@@ -175,25 +175,56 @@ extension ReportRenderer {
                     "would_add": .array(d.wouldAdd.map(JSONValue.string)),
                     "would_miss": .array(d.wouldMiss.map(JSONValue.string)),
                     "hourly": .array(d.hourly.map { .object(["hour": .string($0.hour), "events": .integer(Int64($0.events))]) }),
+                    "calls": .integer(Int64(d.latency?.calls ?? 0)),
+                    "latency_timed_calls": .integer(Int64(d.latency?.sampledCalls ?? 0)),
+                    "latency_mean_us": d.latency.map { .number(rounded($0.meanMicroseconds)) } ?? .null,
+                    "latency_max_us": d.latency.map { .number(rounded($0.maxMicroseconds)) } ?? .null,
+                    "latency_shared_rule_scan": d.latency.map { .bool($0.sharesRuleScan) } ?? .null,
+                    "added_us": d.addedMicroseconds.map { .number(rounded($0)) } ?? .null,
+                    "enforcing_us": report.enforcingMicroseconds.map { .number(rounded($0)) } ?? .null,
                 ])
             }).prettyPrinted()
         case .csv:
             return CSVRenderer.render(
-                columns: ["detector", "versions", "events", "accounts", "would_flag", "overlap", "would_add", "would_miss"],
+                columns: ["detector", "versions", "events", "accounts", "would_flag", "overlap", "would_add", "would_miss",
+                          "calls", "latency_mean_us", "added_us", "enforcing_us"],
                 rows: report.detectors.map { d in
                     [d.name, d.versions.joined(separator: " "), String(d.events), String(d.accounts), String(d.wouldFlag.count),
-                     String(d.overlap.count), String(d.wouldAdd.count), String(d.wouldMiss.count)]
+                     String(d.overlap.count), String(d.wouldAdd.count), String(d.wouldMiss.count), String(d.latency?.calls ?? 0),
+                     d.latency.map { String(rounded($0.meanMicroseconds)) } ?? "", d.addedMicroseconds.map { String(rounded($0)) } ?? "",
+                     report.enforcingMicroseconds.map { String(rounded($0)) } ?? ""]
                 })
         case .table:
             guard !report.detectors.isEmpty else { return "no shadow signals in this window" }
             return table.render(
-                columns: ["detector", "versions", "events", "accounts", "would_flag", "overlap", "would_add", "would_miss", "peak_hour"],
+                columns: ["detector", "versions", "events", "accounts", "would_flag", "overlap", "would_add", "would_miss", "peak_hour",
+                          "calls", "us/event", "added"],
                 rows: report.detectors.map { d in
                     let peak = d.hourly.max { $0.events < $1.events }
                     return [d.name, d.versions.joined(separator: " "), String(d.events), String(d.accounts),
                             String(d.wouldFlag.count), String(d.overlap.count), list(d.wouldAdd), list(d.wouldMiss),
-                            peak.map { "\($0.hour) (\($0.events))" } ?? "-"]
-                })
+                            peak.map { "\($0.hour) (\($0.events))" } ?? "-",
+                            String(d.latency?.calls ?? 0), d.latency.map { String(format: "%.2f", $0.meanMicroseconds) } ?? "-",
+                            addedCost(d, enforcing: report.enforcingMicroseconds)]
+                }) + latencyFootnote(report)
         }
+    }
+
+    /// Two decimals are all a microsecond mean carries.
+    private static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    /// "+1.20 us (+35%)" against the enforcing detectors, or why there is no number.
+    private static func addedCost(_ detector: ShadowReport.Detector, enforcing: Double?) -> String {
+        guard let latency = detector.latency else { return "-" }
+        if latency.sharesRuleScan { return "in shared scan" }
+        guard let added = detector.addedMicroseconds else { return "-" }
+        let share = enforcing.flatMap { $0 > 0 ? String(format: " (+%.0f%%)", 100 * added / $0) : nil } ?? ""
+        return String(format: "+%.2f us", added) + share
+    }
+
+    private static func latencyFootnote(_ report: ShadowReport) -> String {
+        let baseline = report.enforcingMicroseconds.map { String(format: "%.2f us/event", $0) } ?? "not measured in this window"
+        return "\nenforcing detectors: \(baseline). us/event is sampled (every 16th event); rules detectors share one"
+            + " Vectorscan scan, so each shows that whole scan and adds no separately measured cost."
     }
 }

@@ -22,6 +22,14 @@ public struct ShadowReport: Sendable, Equatable {
         public var wouldMiss: [String]
         /// Firing rate: events per hour, oldest first, as (hour "YYYY-MM-DDTHH", count).
         public var hourly: [HourCount]
+        /// Calls and time per event in the window; nil when the daemon persisted no statistics for it.
+        public var latency: Latency?
+        /// Time per event this detector adds: its mean for a native plugin; nil for a
+        /// rules detector, whose patterns run inside the shared scan (see `Latency.sharesRuleScan`).
+        public var addedMicroseconds: Double? {
+            guard let latency, latency.sampledCalls > 0, !latency.sharesRuleScan else { return nil }
+            return latency.meanMicroseconds
+        }
     }
 
     public struct HourCount: Sendable, Equatable {
@@ -30,6 +38,8 @@ public struct ShadowReport: Sendable, Equatable {
     }
 
     public var detectors: [Detector]
+    /// Mean time per event of the enforcing detectors together (the baseline an added cost is compared with).
+    public var enforcingMicroseconds: Double?
 }
 
 extension Store {
@@ -38,17 +48,28 @@ extension Store {
     public func shadowReport(since: Double?, detector: String?) throws -> ShadowReport {
         let cutoff = since.map { StoreTimestamp.text(fromEpoch: $0) } ?? ""
         return try read("shadow report") { db in
+            // Shadow detectors that fired, and those that ran without firing (known from detector_stats).
             var names = try String.fetchAll(db, sql: """
                 SELECT DISTINCT detector FROM signals WHERE mode = 'shadow' AND created_at >= ? ORDER BY detector
                 """, arguments: [cutoff])
+            if try db.tableExists("detector_stats") {
+                names = Array(Set(names + (try String.fetchAll(db, sql: """
+                    SELECT DISTINCT detector FROM detector_stats WHERE mode = 'shadow' AND window_end >= ?
+                    """, arguments: [cutoff])))).sorted()
+            }
             if let detector { names = names.filter { $0 == detector } }
             let reallyFlagged = Set(try String.fetchAll(db, sql: "SELECT account_id FROM flagged_accounts WHERE last_flagged_at >= ?",
                                                         arguments: [cutoff]))
             return ShadowReport(detectors: try names.map { name in
-                let versions = try String.fetchAll(db, sql: """
+                var versions = try String.fetchAll(db, sql: """
                     SELECT DISTINCT detector_version FROM signals WHERE mode = 'shadow' AND detector = ? AND created_at >= ?
                     ORDER BY detector_version
                     """, arguments: [name, cutoff])
+                if try db.tableExists("detector_stats") {
+                    versions = Array(Set(versions + (try String.fetchAll(db, sql: """
+                        SELECT DISTINCT detector_version FROM detector_stats WHERE mode = 'shadow' AND detector = ? AND window_end >= ?
+                        """, arguments: [name, cutoff])))).sorted()
+                }
                 let totals = try Row.fetchOne(db, sql: """
                     SELECT COUNT(*) AS events, COUNT(DISTINCT account_id) AS accounts FROM signals
                     WHERE mode = 'shadow' AND detector = ? AND created_at >= ?
@@ -67,8 +88,9 @@ extension Store {
                     overlap: wouldFlag.filter { reallyFlagged.contains($0) },
                     wouldAdd: wouldFlag.filter { !reallyFlagged.contains($0) },
                     wouldMiss: reallyFlagged.subtracting(wouldFlag).sorted(),
-                    hourly: hourly)
-            })
+                    hourly: hourly,
+                    latency: try ShadowReport.latency(of: name, mode: "shadow", cutoff: cutoff, in: db))
+            }, enforcingMicroseconds: try ShadowReport.enforcingMicroseconds(cutoff: cutoff, in: db))
         }
     }
 }

@@ -58,15 +58,30 @@ import GRDB
 /// | `updated_at_epoch` REAL NOT NULL | the same instant in seconds since 1970 (for exact decay on restore) |
 /// | `flagged` INTEGER NOT NULL | 1 if the account is currently flagged, else 0 |
 ///
+/// ## `detector_stats` — measured detector work per window (migration `v3-detector-stats`)
+/// | column | meaning |
+/// |---|---|
+/// | `id` INTEGER PRIMARY KEY | insertion order |
+/// | `detector`, `detector_version` TEXT NOT NULL | which detector, which version |
+/// | `mode` TEXT NOT NULL | `enforce` or `shadow` |
+/// | `kind` TEXT NOT NULL | `rules`, `native`, `velocity`, `cross_account` |
+/// | `window_start`, `window_end` TEXT NOT NULL | the wall-clock window the counts cover |
+/// | `calls`, `fires`, `errors`, `timeouts` INTEGER NOT NULL | events scored, fired on, failed, timed out in the window |
+/// | `sampled_calls` INTEGER NOT NULL | calls that were timed (every 16th event): the weight of the mean |
+/// | `latency_mean_us` REAL NOT NULL | mean time per timed call, µs; rules detectors share one scan and each carries its full time |
+/// | `latency_max_us` REAL NOT NULL | longest timed call in the window, µs |
+///
 /// ## Indexes
 /// `signals(account_id, created_at)`, `signals(detector, created_at)`, `signals(org_id, created_at)`,
 /// `signals(created_at)`, `flagged_accounts(last_flagged_at)`, `flagged_accounts(org_id)`,
-/// `account_risk(updated_at_epoch)` (the restore query).
+/// `account_risk(updated_at_epoch)` (the restore query), `detector_stats(detector, window_end)`, `detector_stats(window_end)`.
 enum StoreSchema {
     /// The migration identifiers in order; the newest is last.
     static let initialMigration = "v1-initial"
     /// Accounts that shadow detectors would flag if they were enforcing.
     static let shadowMigration = "v2-shadow-flags"
+    /// Per-detector calls, fires and latency, persisted per checkpoint window.
+    static let detectorStatsMigration = "v3-detector-stats"
 
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -143,6 +158,28 @@ enum StoreSchema {
                     last_event_id TEXT
                 );
                 CREATE INDEX shadow_flagged_accounts_last_flagged_at ON shadow_flagged_accounts(last_flagged_at);
+                """)
+        }
+        migrator.registerMigration(detectorStatsMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE detector_stats (
+                    id INTEGER PRIMARY KEY,
+                    detector TEXT NOT NULL,
+                    detector_version TEXT NOT NULL,
+                    mode TEXT NOT NULL CHECK (mode IN ('enforce', 'shadow')),
+                    kind TEXT NOT NULL,
+                    window_start TEXT NOT NULL,
+                    window_end TEXT NOT NULL,
+                    calls INTEGER NOT NULL,
+                    fires INTEGER NOT NULL,
+                    errors INTEGER NOT NULL,
+                    timeouts INTEGER NOT NULL,
+                    sampled_calls INTEGER NOT NULL,
+                    latency_mean_us REAL NOT NULL,
+                    latency_max_us REAL NOT NULL
+                );
+                CREATE INDEX detector_stats_detector_window_end ON detector_stats(detector, window_end);
+                CREATE INDEX detector_stats_window_end ON detector_stats(window_end);
                 """)
         }
         return migrator

@@ -8,6 +8,7 @@ enum PendingWrite: Sendable {
     case shadowFlag(AccountFlagRecord)
     case orgFlag(OrgFlagRecord)
     case risk(AccountRiskRecord)
+    case detectorStats(DetectorStatsRecord)
 }
 
 /// The SQL the writer runs. Every statement is a cached prepared statement, so a
@@ -24,6 +25,7 @@ extension StoreWriter {
             case .shadowFlag(let flag): try upsertShadow(flag, in: db)
             case .orgFlag(let orgFlag): try upsert(orgFlag, in: db)
             case .risk(let risk): try upsert(risk, in: db)
+            case .detectorStats(let stats): try insert(stats, in: db)
             }
         }
     }

@@ -131,7 +131,7 @@ public final class StoreWriter: @unchecked Sendable {
         if let flushError { throw flushError }
     }
 
-    private func append(count: Int, _ body: (inout [PendingWrite]) -> Void) {
+    func append(count: Int, _ body: (inout [PendingWrite]) -> Void) {
         guard count > 0 else { return }
         condition.lock()
         if closeRequested {

@@ -19,6 +19,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Ground-truth accounts (CSV `account_id,malicious` or NDJSON): also evaluate flags at account level.")
     var accounts: String?
 
+    @Option(help: "Also write a self-contained HTML report (tables, confusion matrices, score histograms, PR and ROC curves) to this path.")
+    var report: String?
+
     func validate() throws {
         if let accounts, !FileManager.default.fileExists(atPath: accounts) { throw ValidationError("no such file: \(accounts)") }
         for file in files where !FileManager.default.fileExists(atPath: file) {
@@ -32,6 +35,12 @@ struct Eval: ParsableCommand {
         do {
             result = try Evaluation.run(files: files, configPath: config)
             if let accounts { accountLevel = try AccountEvaluation.run(files: files, configPath: config, truthPath: accounts) }
+            if let report {
+                let page = EvaluationReport(evaluation: result, accounts: accountLevel,
+                                            inputs: .init(files: files, configPath: config, accountsPath: accounts)).html()
+                try Data(page.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+                FileHandle.standardError.write(Data("guardline: report written to \(report)\n".utf8))
+            }
         } catch {
             FileHandle.standardError.write(Data("guardline: \(error)\n".utf8))
             throw ExitCode(2)

@@ -19,6 +19,7 @@ final class StoreOpeningTests: XCTestCase {
             "index flagged_accounts_last_flagged_at", "index flagged_accounts_org_id",
             "index account_risk_updated_at_epoch",
             "table shadow_flagged_accounts", "index shadow_flagged_accounts_last_flagged_at",
+            "table detector_stats", "index detector_stats_detector_window_end", "index detector_stats_window_end",
         ] {
             XCTAssertTrue(objects.contains(expected), "missing \(expected) in \(objects)")
         }
@@ -27,7 +28,7 @@ final class StoreOpeningTests: XCTestCase {
         let migrations = try store.reader.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        XCTAssertEqual(migrations, ["v1-initial", "v2-shadow-flags"])
+        XCTAssertEqual(migrations, ["v1-initial", "v2-shadow-flags", "v3-detector-stats"])
     }
 
     func test_open_createsMissingParentDirectories() throws {

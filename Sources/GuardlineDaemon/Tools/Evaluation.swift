@@ -46,6 +46,10 @@ public struct Evaluation: Sendable {
     public var sweep: [SweepPoint] = []
     /// Lowest swept threshold that keeps the false-positive rate at or under 1 %.
     public var thresholdForOnePercentFPR: Double?
+    /// Per content detector, the same sweep over its own score (0 where it did not fire).
+    public var detectorSweeps: [String: [SweepPoint]] = [:]
+    /// Per content detector, how its scores spread over attack and benign events.
+    public var histograms: [String: ScoreHistogram] = [:]
     public var events = 0
     public var skipped = 0
 
@@ -58,6 +62,7 @@ public struct Evaluation: Sendable {
         let parser = EventParser(maxLineLength: config.maxLineBytes)
         var result = Evaluation()
         var scored: [(attack: Bool, score: Double)] = []
+        var detectorScored: [String: [(attack: Bool, score: Double)]] = [:]
         var hits: [RuleHit] = []
         let scoredDetectors = generation.detectors.filter { $0.kind == "rules" || $0.kind == "native" }.map(\.name)
         let enforcingDetectors = generation.detectors.filter(\.enforcing).map(\.name)
@@ -91,6 +96,8 @@ public struct Evaluation: Sendable {
                 result.events += 1
                 for name in scoredDetectors {
                     result.detectors[name, default: Confusion()].add(attack: attack, fired: fired[name] != nil)
+                    result.histograms[name, default: ScoreHistogram()].add(attack: attack, score: fired[name] ?? 0)
+                    detectorScored[name, default: []].append((attack, fired[name] ?? 0))
                 }
                 let enforcing = enforcingDetectors.compactMap { fired[$0] }
                 let score = enforcing.max() ?? 0
@@ -99,14 +106,9 @@ public struct Evaluation: Sendable {
                 scored.append((attack, score))
             }
         }
-        for step in 1...20 {
-            let threshold = Double(step) / 20
-            var confusion = Confusion()
-            for (attack, score) in scored { confusion.add(attack: attack, fired: score > 0 && score >= threshold) }
-            result.sweep.append(SweepPoint(threshold: threshold, truePositiveRate: confusion.truePositiveRate,
-                                           falsePositiveRate: confusion.falsePositiveRate, precision: confusion.precision))
-        }
-        result.thresholdForOnePercentFPR = result.sweep.first { $0.falsePositiveRate <= 0.01 }?.threshold
+        result.sweep = sweep(scored)
+        result.thresholdForOnePercentFPR = lowestThreshold(in: result.sweep, maximumFalsePositiveRate: 0.01)
+        result.detectorSweeps = detectorScored.mapValues { sweep($0) }
         return result
     }
 }

@@ -53,6 +53,7 @@ public enum ReplayRunner {
             sum + ((try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0)
         }
         let started = Date()
+        var statsRecorder = DetectorStatsRecorder(now: started.timeIntervalSince1970)
         var done = 0
         for file in files {
             guard let handle = FileHandle(forReadingAtPath: file) else {
@@ -76,6 +77,9 @@ public enum ReplayRunner {
         writer.enqueue(risk: snapshots.map {
             AccountRiskRecord(accountID: $0.accountID, orgID: $0.orgID, risk: $0.risk, updatedAt: $0.updatedAt, flagged: $0.flagged)
         })
+        // Measured timings (wall clock): the one table a replay does not write identically twice.
+        writer.enqueue(detectorStats: statsRecorder.takeWindow(statistics: services.statistics, generation: generation,
+                                                               now: Date().timeIntervalSince1970))
         try writer.close(timeout: 300)
         let totals = worker.queue.sync { worker.totals }
         var summary = Summary()
