@@ -9,14 +9,16 @@ extension DetectorFileParser {
     /// The model file itself is loaded when a generation is built, so a
     /// replaced model is picked up by the same reload as an edited YAML.
     mutating func parseLearned(_ entries: [String: (key: Node, value: Node)], root: Node) -> LearnedSpec? {
-        guard let modelNode = requiredValue(entries, "model", root: root),
-              let model = reader.nonEmptyString(modelNode, "model") else { return nil }
+        // Every key is checked before giving up, so one attempt reports every problem.
+        let model = requiredValue(entries, "model", root: root).flatMap { reader.nonEmptyString($0, "model") }
         var threshold: Double?
+        var thresholdValid = true
         if let node = entries["threshold"]?.value {
-            guard let value = reader.number(node, "threshold", in: 0...1, excludingLower: true) else { return nil }
-            threshold = value
+            threshold = reader.number(node, "threshold", in: 0...1, excludingLower: true)
+            thresholdValid = threshold != nil
         }
-        guard let labels = labelList(entries["labels"]?.value) else { return nil }
+        let labels = labelList(entries["labels"]?.value)
+        guard let model, thresholdValid, let labels else { return nil }
         var roles: [Role] = []
         if let node = entries["roles"]?.value {
             guard let names = reader.strings(node, "roles") else { return nil }
