@@ -59,7 +59,7 @@ public enum LinearModelFile {
         append(&out, UInt16(name.count))
         out += name
         for weight in model.weights { append(&out, weight.bitPattern) }
-        append(&out, DetectorDefinitionHash.fnv1a(out))
+        append(&out, ModelChecksum.fnv1a(out))
         return out
     }
 
@@ -106,7 +106,7 @@ public enum LinearModelFile {
                        : "\(bytes.count - expected) unexpected bytes after the checksum (expected \(expected) bytes)")
         }
         let stored = UInt64(littleEndianBytes: bytes[(expected - 8)...])
-        guard stored == DetectorDefinitionHash.fnv1a(bytes[..<(expected - 8)]) else {
+        guard stored == ModelChecksum.fnv1a(bytes[..<(expected - 8)]) else {
             throw fail("checksum mismatch: the file is corrupt")
         }
         let name = String(decoding: bytes[reader.offset..<(reader.offset + nameLength)], as: UTF8.self)
@@ -142,7 +142,7 @@ public enum LinearModelFile {
 }
 
 /// FNV-1a 64, the checksum of model files (the same function that hashes detector files).
-enum DetectorDefinitionHash {
+enum ModelChecksum {
     static func fnv1a<Input: Sequence<UInt8>>(_ bytes: Input) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
