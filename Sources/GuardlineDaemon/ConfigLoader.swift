@@ -18,12 +18,15 @@ public enum ConfigError: Error, CustomStringConvertible {
     case invalid([ConfigDiagnostic])
     /// Detector files failed validation; each line is `file:line:column: message`.
     case detectors([String])
+    /// `guardline train` could not read its data or write its model.
+    case training(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "\(path): cannot read config: \(reason)"
         case let .invalid(diagnostics): return diagnostics.map(\.description).joined(separator: "\n")
         case let .detectors(lines): return lines.joined(separator: "\n")
+        case let .training(path, reason): return "\(path): \(reason)"
         }
     }
 }

@@ -238,6 +238,11 @@ public final class Daemon: @unchecked Sendable {
         if let source = config.sourcePath {
             directories.append(URL(fileURLWithPath: source).deletingLastPathComponent().path)
         }
+        // Learned models may live outside the detectors directory (config/models/):
+        // watch the directories of the models loaded at start too.
+        for learned in services.generations.current.learned {
+            directories.append(URL(fileURLWithPath: learned.modelPath).deletingLastPathComponent().path)
+        }
         do {
             let configName = config.sourcePath.map { URL(fileURLWithPath: $0).lastPathComponent }
             fileWatcher = try FileWatcher(directories: directories, relevantNames: Set([configName].compactMap { $0 }),

@@ -57,10 +57,12 @@ final class FileWatcher: @unchecked Sendable {
         }
     }
 
-    /// Detector and config files, and Kubernetes' `..data` symlink swaps; not
-    /// the database, its journals or the control socket when they share a directory.
+    /// Detector and config files, learned models (`*.glm`), and Kubernetes'
+    /// `..data` symlink swaps; not the database, its journals or the control
+    /// socket when they share a directory.
     static func isRelevant(_ name: String, watched: Set<String>) -> Bool {
-        name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasPrefix("..") || watched.contains(name)
+        name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".glm") || name.hasPrefix("..")
+            || watched.contains(name)
     }
 
     private func drain() {

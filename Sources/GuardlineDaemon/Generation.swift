@@ -34,23 +34,28 @@ public final class Generation: Sendable {
     public let detectors: [DetectorInfo]
     /// Native plugin detectors, scored after the rules on every event.
     public let natives: [NativeDetector]
+    /// Learned (linear model) detectors, scored after the natives.
+    public let learned: [LearnedDetector]
     /// Detector name → index in `detectors` (to count behavioural hits, which carry names).
     let detectorIndex: [String: Int]
     /// Indices of the rules detectors (they share one Vectorscan scan).
     let ruleDetectors: [Int]
     /// Whether any detector runs in shadow mode (then shadow evaluation runs).
     let hasShadowDetectors: Bool
-    /// Per detector: whether it is a native plugin (which counts its own calls).
+    /// Per detector: whether it counts its own calls (native plugins, and
+    /// learned detectors, which skip the roles they do not read).
     let isNative: [Bool]
 
     init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo],
-         natives: [NativeDetector] = []) {
+         natives: [NativeDetector] = [], learned: [LearnedDetector] = []) {
         self.natives = natives
+        self.learned = learned
         detectorIndex = Dictionary(detectors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         ruleDetectors = detectors.indices.filter { detectors[$0].kind == "rules" }
         hasShadowDetectors = detectors.contains { !$0.enforcing }
         var isNative = Array(repeating: false, count: detectors.count)
         for native in natives { isNative[native.detector] = true }
+        for detector in learned { isNative[detector.detector] = true }
         self.isNative = isNative
         self.number = number
         self.config = config

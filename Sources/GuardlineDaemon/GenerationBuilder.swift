@@ -19,6 +19,7 @@ enum GenerationBuilder {
         }
         var detectors: [DetectorInfo] = []
         var natives: [NativeDetector] = []
+        var learned: [LearnedDetector] = []
         var behaviour = BehaviourRules(policy: config.policy, orgPolicy: config.orgPolicy)
         // Rule detectors first, in the rule engine's order, so a rule hit's index is a detector index.
         let ordered = catalog.definitions.filter { if case .rules = $0.kind { return true }; return false }
@@ -43,6 +44,14 @@ enum GenerationBuilder {
                 } catch {
                     throw .detectors(["\(definition.sourcePath): native detector '\(definition.name)' (plugin \(spec.path)): \(error)"])
                 }
+            case .learned(let spec):
+                labels = spec.labels
+                do {
+                    let model = try LinearModelFile.load(path: spec.modelPath)
+                    learned.append(LearnedDetector(detector: index, model: model, spec: spec))
+                } catch {
+                    throw .detectors(["\(definition.sourcePath): learned detector '\(definition.name)': \(error)"])
+                }
             case .crossAccount(let spec):
                 labels = spec.labels
                 behaviour.crossAccount.append(CrossAccountRule(detector: index, accounts: spec.accounts,
@@ -58,7 +67,7 @@ enum GenerationBuilder {
         behaviour.detectorVersions = detectors.map(\.version)
         behaviour.detectorLabels = detectors.map(\.labels)
         return Generation(number: number, config: config, ruleEngine: ruleEngine, behaviour: behaviour,
-                          detectors: detectors, natives: natives)
+                          detectors: detectors, natives: natives, learned: learned)
     }
 
     /// The detectors directory: absolute as given, otherwise next to the config

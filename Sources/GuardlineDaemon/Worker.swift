@@ -250,6 +250,21 @@ final class Worker: @unchecked Sendable {
                 chunkErrors[native.detector] += 1
             }
         }
+        for learned in generation.learned where learned.reads(event.role) {
+            chunkCalls[learned.detector] += 1
+            let score = learned.model.score(event)
+            if sampled {
+                let now = Worker.monotonicNanos()
+                chunkNanos[learned.detector] += now - started
+                chunkSampled[learned.detector] += 1
+                started = now
+            }
+            guard score >= learned.threshold else { continue }
+            let detector = generation.detectors[learned.detector]
+            hits.append(SignalHit(detector: detector.name, version: detector.version, score: score,
+                                  severity: detector.severity, enforcing: detector.enforcing,
+                                  labels: learned.labels, evidence: LearnedDetector.evidence(of: event)))
+        }
         let time = event.timestamp ?? now
         if replayClock { lastEventTime = max(lastEventTime, time) }
         let outcome = services.engine.process(accountID: event.accountID, orgID: event.orgID, time: time,

@@ -60,6 +60,14 @@
 ///   phrases: [exfiltrate, "drop table"]
 /// ```
 ///
+/// `kind: learned` (a linear model trained by `guardline train`):
+/// ```yaml
+/// model: prompt-attack.glm        # relative to this file
+/// threshold: 0.9                  # optional; default: the model's recommended threshold
+/// labels: [learned_attack]
+/// roles: [user, tool]             # optional: only these roles (default: all)
+/// ```
+///
 /// `kind: cross_account` (the same case-folded user text from many accounts of one
 /// org within a window):
 /// ```yaml
@@ -116,6 +124,7 @@ public enum DetectorKind: Sendable {
     case velocity(VelocitySpec)
     case crossAccount(CrossAccountSpec)
     case native(NativeSpec)
+    case learned(LearnedSpec)
 
     /// The `kind:` spelling in files.
     public var name: String {
@@ -124,6 +133,7 @@ public enum DetectorKind: Sendable {
         case .velocity: "velocity"
         case .crossAccount: "cross_account"
         case .native: "native"
+        case .learned: "learned"
         }
     }
 }

@@ -11,6 +11,9 @@ public enum DetectorError: Error, CustomStringConvertible, Sendable {
     /// Vectorscan rejected the pattern set as a whole without blaming one
     /// pattern (for example, the database grew too large).
     case compile(message: String)
+    /// A learned detector's model file is missing, unreadable or not a valid
+    /// model (wrong magic or version, truncated, corrupt): `reason` says which.
+    case model(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum DetectorError: Error, CustomStringConvertible, Sendable {
             return "vectorscan \(operation) failed with hs_error_t \(code)"
         case .compile(let message):
             return "rule patterns do not compile together: \(message)"
+        case .model(let path, let reason):
+            return "\(path): not a usable model file: \(reason)"
         }
     }
 }

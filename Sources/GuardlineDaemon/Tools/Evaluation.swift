@@ -2,8 +2,8 @@ import Foundation
 import GuardlineDetectors
 import GuardlineProtocol
 
-/// `guardline eval`: event-level quality of the content detectors (rules and
-/// native plugins) on labelled events (`"label": "attack"|"benign"`, optional
+/// `guardline eval`: event-level quality of the content detectors (rules,
+/// native plugins and learned models) on labelled events (`"label": "attack"|"benign"`, optional
 /// `"category"`). Behavioural detectors act on accounts over time, so they are
 /// not scored per event here.
 public struct Evaluation: Sendable {
@@ -64,7 +64,7 @@ public struct Evaluation: Sendable {
         var scored: [(attack: Bool, score: Double)] = []
         var detectorScored: [String: [(attack: Bool, score: Double)]] = [:]
         var hits: [RuleHit] = []
-        let scoredDetectors = generation.detectors.filter { $0.kind == "rules" || $0.kind == "native" }.map(\.name)
+        let scoredDetectors = generation.detectors.filter { ["rules", "native", "learned"].contains($0.kind) }.map(\.name)
         let enforcingDetectors = generation.detectors.filter(\.enforcing).map(\.name)
         for file in files {
             let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -86,6 +86,10 @@ public struct Evaluation: Sendable {
                         if let score = try? context.score(event: event).score, score >= native.threshold {
                             fired[generation.detectors[native.detector].name] = score
                         }
+                    }
+                    for learned in generation.learned where learned.reads(event.role) {
+                        let score = learned.model.score(event)
+                        if score >= learned.threshold { fired[generation.detectors[learned.detector].name] = score }
                     }
                     return true
                 }

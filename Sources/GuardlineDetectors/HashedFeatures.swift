@@ -1,0 +1,168 @@
+import GuardlineProtocol
+
+/// Which features a learned model reads from an event, and into how many
+/// buckets they are hashed. Stored in the model file, so the daemon always
+/// featurises exactly as the trainer did.
+public struct FeatureSettings: Sendable, Equatable {
+    /// Number of weights; a power of two so a bucket is a mask, not a division.
+    public var bucketCount: Int
+    /// Case-folded word unigrams.
+    public var wordUnigrams: Bool
+    /// Pairs of adjacent words ("ignore previous", "system prompt"): most of
+    /// the signal is in such pairs, not in the single words.
+    public var wordBigrams: Bool
+    /// Character n-grams of these lengths (0 … 0: none). They catch
+    /// obfuscated spellings and unspaced scripts, at ~3 lookups per byte.
+    public var characterGrams: ClosedRange<Int>
+    /// Bytes read from the text and from each tool-call field, at most: the
+    /// cost of one event stays bounded whatever its size.
+    public var maximumBytesPerField: Int
+
+    public init(bucketCount: Int = 1 << 18, wordUnigrams: Bool = true, wordBigrams: Bool = true,
+                characterGrams: ClosedRange<Int> = 0...0, maximumBytesPerField: Int = 8192) {
+        self.bucketCount = bucketCount
+        self.wordUnigrams = wordUnigrams
+        self.wordBigrams = wordBigrams
+        self.characterGrams = characterGrams
+        self.maximumBytesPerField = maximumBytesPerField
+    }
+
+    public var usesCharacterGrams: Bool { characterGrams.lowerBound > 0 }
+}
+
+/// The featuriser of learned detectors: hashed, signed word and character
+/// n-grams of an event's text, tool-call names and tool-call arguments.
+///
+/// A word's hash is FNV-1a over its case-folded bytes taken eight at a time,
+/// followed by a 64-bit finaliser (character n-grams are at most eight bytes
+/// and go straight through the finaliser), written out here rather than Swift's `Hasher`, which is seeded
+/// per process: a model file must mean the same thing in every process and
+/// on every machine. The top bit of the hash is the feature's sign, which
+/// makes collisions cancel out on average instead of piling up.
+///
+/// Features are visited, never stored: scoring an event is a running sum
+/// over the weights, with no allocation and no per-worker scratch.
+public enum HashedFeatures {
+    static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
+    static let unigramTag: UInt64 = 0x5155_4e49_0000_0001
+    static let bigramTag: UInt64 = 0x4249_4752_0000_0002
+    static let characterTag: UInt64 = 0x4348_4152_0000_0003
+
+    /// splitmix64's finaliser: spreads FNV's weak low bits over all 64.
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// ASCII letters, digits, and every byte of a multi-byte UTF-8 character
+    /// (so words of any script are words); the rest separates words.
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+    }
+
+    @inline(__always)
+    static func folded(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    /// Calls `visit(hash)` for every feature of one event, in a fixed order:
+    /// text, then each tool call's name and arguments. Fields are featurised
+    /// separately (no n-gram spans two fields).
+    @inline(__always)
+    public static func forEach(in event: EventView, settings: FeatureSettings, _ visit: (UInt64) -> Void) {
+        forEach(in: event.text, settings: settings, visit)
+        for index in 0..<event.toolCallCount {
+            let call = event.toolCall(index)
+            forEach(in: call.name, settings: settings, visit)
+            forEach(in: call.arguments, settings: settings, visit)
+        }
+    }
+
+    /// Calls `visit(hash)` for every feature of one field.
+    @inline(__always)
+    public static func forEach(in field: Bytes, settings: FeatureSettings, _ visit: (UInt64) -> Void) {
+        guard let base = field.baseAddress, field.count > 0 else { return }
+        let count = min(field.count, settings.maximumBytesPerField)
+        let unigrams = settings.wordUnigrams, bigrams = settings.wordBigrams
+        let minimumGram = settings.characterGrams.lowerBound, maximumGram = settings.characterGrams.upperBound
+        let characters = minimumGram > 0
+        var wordHash = fnvOffset
+        var chunk: UInt64 = 0
+        var chunkLength = 0
+        var inWord = false
+        var previousWord: UInt64 = 0
+        var hasPreviousWord = false
+        // Character n-grams slide over the folded bytes with every run of
+        // separators collapsed to one space; `window` holds the last 8 bytes.
+        // A field starts and ends with a virtual space, so "abc" gives " ab", "abc", "bc ".
+        var window: UInt64 = 0x20
+        var filled = 1
+        var lastWasSpace = true
+        var index = 0
+        while index <= count {
+            let byte: UInt8 = index < count ? folded(base[index]) : 0x20
+            index += 1
+            let word = isWordByte(byte)
+            if word {
+                // Eight bytes are packed into one word before they are hashed:
+                // a multiply per byte would be a serial chain of ~4 cycles a byte.
+                chunk = (chunk << 8) | UInt64(byte)
+                chunkLength += 1
+                if chunkLength == 8 {
+                    wordHash = (wordHash ^ chunk) &* fnvPrime
+                    chunk = 0
+                    chunkLength = 0
+                }
+                inWord = true
+            } else if inWord {
+                wordHash = mix((wordHash ^ chunk) &* fnvPrime ^ UInt64(chunkLength))
+                if unigrams { visit(mix(wordHash ^ unigramTag)) }
+                if bigrams && hasPreviousWord { visit(mix((previousWord &* 0x9e37_79b9_7f4a_7c15) ^ wordHash ^ bigramTag)) }
+                previousWord = wordHash
+                hasPreviousWord = true
+                wordHash = fnvOffset
+                chunk = 0
+                chunkLength = 0
+                inWord = false
+            }
+            guard characters else { continue }
+            if !word {
+                if lastWasSpace { continue }
+                lastWasSpace = true
+                window = (window << 8) | 0x20
+            } else {
+                lastWasSpace = false
+                window = (window << 8) | UInt64(byte)
+            }
+            filled += 1
+            var length = minimumGram
+            while length <= maximumGram && length <= filled {
+                let gram = length == 8 ? window : window & ((1 << (UInt64(length) * 8)) - 1)
+                visit(mix(gram ^ (UInt64(length) << 56) ^ characterTag))
+                length += 1
+            }
+        }
+    }
+
+    /// The bucket of a feature hash (its low bits).
+    @inline(__always)
+    public static func bucket(_ hash: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: hash) & mask }
+
+    /// +1 or -1 from the hash's top bit.
+    @inline(__always)
+    public static func sign(_ hash: UInt64) -> Float { hash >> 63 == 0 ? 1 : -1 }
+
+    /// Every feature of an event as `bucket | sign << 31`, for training
+    /// (appended to `features`, which the caller owns).
+    public static func collect(_ event: EventView, settings: FeatureSettings, into features: inout [UInt32]) {
+        let mask = settings.bucketCount - 1
+        forEach(in: event, settings: settings) { hash in
+            features.append(UInt32(bucket(hash, mask: mask)) | (hash >> 63 == 0 ? 0 : 1 << 31))
+        }
+    }
+}
