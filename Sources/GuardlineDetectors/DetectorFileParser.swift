@@ -47,8 +47,8 @@ struct DetectorFileParser {
         let kindNode = root.mapping?["kind"]
         let kindName: String
         if let kindNode {
-            guard let choice = kindNode.scalar?.string, ["rules", "velocity", "cross_account", "native"].contains(choice) else {
-                reader.report("kind must be one of rules, velocity, cross_account, native (got '\(kindNode.scalar?.string ?? "?")')", at: kindNode)
+            guard let choice = kindNode.scalar?.string, ["rules", "velocity", "cross_account", "native", "process"].contains(choice) else {
+                reader.report("kind must be one of rules, velocity, cross_account, native, process (got '\(kindNode.scalar?.string ?? "?")')", at: kindNode)
                 return nil
             }
             kindName = choice
@@ -59,6 +59,7 @@ struct DetectorFileParser {
         case "velocity": Self.velocityKeys
         case "cross_account": Self.crossAccountKeys
         case "native": Self.nativeKeys
+        case "process": Self.processKeys
         default: Self.ruleKeys
         }
         guard let entries = reader.entries(of: root, allowed: Self.commonKeys + kindKeys, context: "detector (kind \(kindName))") else {
@@ -79,6 +80,7 @@ struct DetectorFileParser {
         case "velocity": parseVelocity(entries, root: root).map(DetectorKind.velocity)
         case "cross_account": parseCrossAccount(entries, root: root).map(DetectorKind.crossAccount)
         case "native": parseNative(entries, root: root).map(DetectorKind.native)
+        case "process": parseProcess(entries, root: root).map(DetectorKind.process)
         default: parseRules(entries, root: root, detectorName: name ?? "?").map(DetectorKind.rules)
         }
 
