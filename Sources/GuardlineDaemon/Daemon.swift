@@ -181,6 +181,7 @@ public final class Daemon: @unchecked Sendable {
             }
             let generation = try GenerationBuilder.build(number: current.number + 1, config: next, previous: current)
             _ = services.generations.swap(generation)
+            server.adoptCurrentGeneration()
             services.metrics.reloads.increment()
             services.metrics.generation.record(Int64(generation.number))
             logger.notice("reload.applied", metadata: ["trigger": "\(trigger)", "generation": "\(generation.number)",

@@ -132,6 +132,15 @@ final class Worker: @unchecked Sendable {
     /// Starts a read chunk: picks up a newly swapped generation (rebuilding
     /// the scanner's scratch for it) and reads the clock once for all its events.
     private func beginChunk() {
+        adoptCurrentGeneration()
+        // Replay is deterministic: an event without `ts` takes the time of the event before it.
+        now = replayClock ? lastEventTime : Worker.wallClock()
+        encoder.removeAll()
+    }
+
+    /// Switches to the running generation if it changed: a new scanner
+    /// scratch, plugin contexts and counter arrays for it.
+    func adoptCurrentGeneration() {
         dispatchPrecondition(condition: .onQueue(queue))
         let current = services.generations.current
         if current.number != scannerGeneration {
@@ -160,9 +169,6 @@ final class Worker: @unchecked Sendable {
             chunkNanos = Array(repeating: 0, count: count)
             chunkSampled = Array(repeating: 0, count: count)
         }
-        // Replay is deterministic: an event without `ts` takes the time of the event before it.
-        now = replayClock ? lastEventTime : Worker.wallClock()
-        encoder.removeAll()
     }
 
     /// Ends a read chunk: hands the chunk's signal rows to the store writer in
