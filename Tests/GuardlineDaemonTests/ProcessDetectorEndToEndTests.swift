@@ -66,13 +66,15 @@ final class ProcessDetectorEndToEndTests: XCTestCase {
         let root = try makeDirectory()
         try writeDetector(root, name: "exfil", version: "0.3.0")
         try writeDetector(root, name: "exfil-trial", version: "0.4.0-rc1", mode: "shadow")
-        let daemon = try TestDaemon(detectors: root.appendingPathComponent("detectors").path)
+        let daemon = try TestDaemon(detectors: root.appendingPathComponent("detectors").path, extraConfig: "max_line_bytes: 4096")
         try daemon.start()
         XCTAssertTrue(daemon.process?.log.contains("exfil@0.3.0(process,enforce)") ?? false, daemon.process?.log ?? "")
         let client = try LineClient(daemon.address)
         try client.send(lines: [eventLine(id: "x1", account: "leaker", text: Self.exfiltration), "{\"type\":\"ping\"}",
-                                "not json", eventLine(id: "x2", account: "leaker", text: "what is the capital of France")])
-        let replies = try client.readJSON(4)
+                                "not json", eventLine(id: "x2", account: "leaker", text: "what is the capital of France"),
+                                eventLine(id: "x3", account: "leaker", text: String(repeating: "long ", count: 1000)),
+                                eventLine(id: "x4", account: "leaker", text: Self.exfiltration)])
+        let replies = try client.readJSON(6)
         XCTAssertEqual(replies[0]["id"] as? String, "x1")
         let signals = try XCTUnwrap(replies[0]["signals"] as? [[String: Any]])
         XCTAssertEqual(signals.map { $0["detector"] as? String }, ["exfil"], "the shadow detector never appears in a verdict")
@@ -82,9 +84,12 @@ final class ProcessDetectorEndToEndTests: XCTestCase {
         XCTAssertEqual((replies[2]["error"] as? [String: Any])?["code"] as? String, "invalid_json")
         XCTAssertEqual(replies[3]["id"] as? String, "x2")
         XCTAssertEqual((replies[3]["signals"] as? [Any])?.count, 0)
+        XCTAssertEqual((replies[4]["error"] as? [String: Any])?["code"] as? String, "line_too_long")
+        XCTAssertEqual(replies[5]["id"] as? String, "x4", "a skipped line does not shift later events' results")
+        XCTAssertEqual(((replies[5]["signals"] as? [[String: Any]])?.first?["detector"]) as? String, "exfil")
         let row = try status(daemon, "exfil")
-        XCTAssertEqual(row["calls"] as? Int, 2)
-        XCTAssertEqual(row["fires"] as? Int, 1)
+        XCTAssertEqual(row["calls"] as? Int, 3)
+        XCTAssertEqual(row["fires"] as? Int, 2)
         XCTAssertEqual(row["breaker"] as? String, "closed")
         XCTAssertEqual(daemon.stop(), 0)
 
@@ -193,6 +198,24 @@ final class ProcessDetectorEndToEndTests: XCTestCase {
         XCTAssertTrue(try status(daemon, "exfil").isEmpty)
         XCTAssertTrue(eventually { kill(second, 0) != 0 }, "a removed detector's child is stopped")
         XCTAssertEqual(daemon.stop(), 0)
+    }
+
+    func test_replay_scoresThroughTheProcessDetectorOffline() throws {
+        let root = try makeDirectory()
+        try writeDetector(root, name: "exfil", version: "0.3.0")
+        let daemon = try TestDaemon(detectors: root.appendingPathComponent("detectors").path)
+        let input = root.appendingPathComponent("recorded.ndjson")
+        try [eventLine(id: "o1", account: "offline", text: Self.exfiltration, extra: "\"ts\":1700000000"),
+             eventLine(id: "o2", account: "offline", text: "good morning", extra: "\"ts\":1700000001")]
+            .joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        let (code, output, errors) = try TestDaemon.cli(["replay", input.path, "--config", daemon.configPath])
+        XCTAssertEqual(code, 0, errors)
+        XCTAssertTrue(output.contains("replayed 2 events"), output)
+        let rows = try DatabaseQueue(path: daemon.databasePath).read { db in
+            try Row.fetchAll(db, sql: "SELECT event_id, detector_version FROM signals WHERE detector = 'exfil'")
+        }
+        XCTAssertEqual(rows.map { $0["event_id"] as String }, ["o1"])
+        XCTAssertEqual(rows.first?["detector_version"] as String?, "0.3.0")
     }
 
     func test_reload_withAProgramThatCannotStart_isRejectedAndTheRunningChildStays() throws {
