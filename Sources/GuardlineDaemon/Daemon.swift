@@ -181,8 +181,9 @@ public final class Daemon: @unchecked Sendable {
                 next.listen = config.listen
                 next.database = config.database
             }
-            let generation = try GenerationBuilder.build(number: current.number + 1, config: next)
+            let generation = try GenerationBuilder.build(number: current.number + 1, config: next, previous: current)
             _ = services.generations.swap(generation)
+            server.adoptCurrentGeneration()
             services.metrics.reloads.increment()
             services.metrics.generation.record(Int64(generation.number))
             logger.notice("reload.applied", metadata: ["trigger": "\(trigger)", "generation": "\(generation.number)",
@@ -217,12 +218,16 @@ public final class Daemon: @unchecked Sendable {
                 "connections_open": server.openConnections,
                 "accounts_in_memory": services.engine.accountCount,
                 "store_pending_rows": services.writer.currentStatistics.pendingRows,
-                "detectors": generation.detectors.map { detector -> [String: Any] in
+                "detectors": generation.detectors.enumerated().map { index, detector -> [String: Any] in
                     let counters = statistics[detector.name] ?? DetectorStatistics.Counters()
-                    return ["name": detector.name, "version": detector.version, "kind": detector.kind,
+                    var row: [String: Any] = ["name": detector.name, "version": detector.version, "kind": detector.kind,
                             "mode": detector.mode, "severity": "\(detector.severity)", "file_hash": detector.fileHash,
                             "calls": counters.calls, "fires": counters.fires, "errors": counters.errors,
                             "timeouts": counters.timeouts, "mean_us": (counters.meanMicroseconds * 100).rounded() / 100]
+                    if let slot = generation.processes.first(where: { $0.detector == index }) {
+                        row.merge(ProcessDetectorStatus.fields(of: slot.running.detector)) { _, new in new }
+                    }
+                    return row
                 },
             ]
         default:

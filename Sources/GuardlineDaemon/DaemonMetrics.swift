@@ -19,6 +19,8 @@ final class DaemonMetrics: Sendable {
     let storePending: Prometheus.Gauge
     let accountsInMemory: Prometheus.Gauge
     let pluginErrors: Prometheus.Counter
+    let processErrors: Prometheus.Counter
+    let processTimeouts: Prometheus.Counter
     private let errors: [ErrorCode: Prometheus.Counter]
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -35,6 +37,10 @@ final class DaemonMetrics: Sendable {
         storePending = registry.makeGauge(name: "guardline_store_pending_rows", help: "Rows waiting for the SQLite writer")
         accountsInMemory = registry.makeGauge(name: "guardline_accounts_in_memory", help: "Accounts held in memory")
         pluginErrors = registry.makeCounter(name: "guardline_plugin_errors_total", help: "Native plugin score calls that failed")
+        processErrors = registry.makeCounter(name: "guardline_process_errors_total",
+                                             help: "Process detector requests without a score: error replies, child deaths, refused while the breaker is open")
+        processTimeouts = registry.makeCounter(name: "guardline_process_timeouts_total",
+                                               help: "Process detector requests without a reply by their chunk's deadline")
         var errors: [ErrorCode: Prometheus.Counter] = [:]
         for code in ErrorCode.allCases {
             errors[code] = registry.makeCounter(name: "guardline_errors_total", labels: [("code", code.rawValue)],
@@ -60,12 +66,16 @@ struct WorkerCounters {
     var events = 0
     var signals = 0
     var pluginErrors = 0
+    var processErrors = 0
+    var processTimeouts = 0
     var errors: [ErrorCode: Int] = [:]
 
     mutating func publish(to metrics: DaemonMetrics) {
         if events > 0 { metrics.events.increment(by: Int64(events)); events = 0 }
         if signals > 0 { metrics.signals.increment(by: Int64(signals)); signals = 0 }
         if pluginErrors > 0 { metrics.pluginErrors.increment(by: Int64(pluginErrors)); pluginErrors = 0 }
+        if processErrors > 0 { metrics.processErrors.increment(by: Int64(processErrors)); processErrors = 0 }
+        if processTimeouts > 0 { metrics.processTimeouts.increment(by: Int64(processTimeouts)); processTimeouts = 0 }
         if !errors.isEmpty {
             for (code, count) in errors { metrics.countError(code, by: count) }
             errors.removeAll(keepingCapacity: true)

@@ -42,21 +42,27 @@ public final class Generation: Sendable {
     let ruleDetectors: [Int]
     /// Whether any detector runs in shadow mode (then shadow evaluation runs).
     let hasShadowDetectors: Bool
-    /// Per detector: whether it counts its own calls (native plugins, and
-    /// learned detectors, which skip the roles they do not read).
-    let isNative: [Bool]
+    /// Out-of-process detectors, asked once per read chunk; holding them here
+    /// keeps their children running while any worker still uses this generation.
+    let processes: [ProcessDetectorSlot]
+    /// Per detector: whether it counts its own calls (native plugins, process
+    /// detectors, and learned detectors, which skip the roles they do not
+    /// read) instead of being counted once per event.
+    let countsOwnCalls: [Bool]
 
     init(number: UInt64, config: DaemonConfig, ruleEngine: RuleEngine, behaviour: BehaviourRules, detectors: [DetectorInfo],
-         natives: [NativeDetector] = [], learned: [LearnedDetector] = []) {
+         natives: [NativeDetector] = [], learned: [LearnedDetector] = [], processes: [ProcessDetectorSlot] = []) {
         self.natives = natives
         self.learned = learned
+        self.processes = processes
         detectorIndex = Dictionary(detectors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         ruleDetectors = detectors.indices.filter { detectors[$0].kind == "rules" }
         hasShadowDetectors = detectors.contains { !$0.enforcing }
-        var isNative = Array(repeating: false, count: detectors.count)
-        for native in natives { isNative[native.detector] = true }
-        for detector in learned { isNative[detector.detector] = true }
-        self.isNative = isNative
+        var countsOwnCalls = Array(repeating: false, count: detectors.count)
+        for native in natives { countsOwnCalls[native.detector] = true }
+        for detector in learned { countsOwnCalls[detector.detector] = true }
+        for process in processes { countsOwnCalls[process.detector] = true }
+        self.countsOwnCalls = countsOwnCalls
         self.number = number
         self.config = config
         self.ruleEngine = ruleEngine

@@ -7,7 +7,10 @@ import GuardlineEngine
 /// behavioural detectors onto the engine. Throws without side effects, so a
 /// failed build leaves the running generation untouched.
 enum GenerationBuilder {
-    static func build(number: UInt64, config: DaemonConfig) throws(ConfigError) -> Generation {
+    /// `previous` (the running generation, on reload) lends its process
+    /// detectors whose name, file and settings are unchanged: their children
+    /// keep running instead of restarting.
+    static func build(number: UInt64, config: DaemonConfig, previous: Generation? = nil) throws(ConfigError) -> Generation {
         let directory = detectorsDirectory(for: config)
         let catalog: DetectorCatalog
         let ruleEngine: RuleEngine
@@ -20,6 +23,8 @@ enum GenerationBuilder {
         var detectors: [DetectorInfo] = []
         var natives: [NativeDetector] = []
         var learned: [LearnedDetector] = []
+        var processes: [ProcessDetectorSlot] = []
+        let running = Dictionary((previous?.processes ?? []).map { ($0.running.key, $0.running) }, uniquingKeysWith: { first, _ in first })
         var behaviour = BehaviourRules(policy: config.policy, orgPolicy: config.orgPolicy)
         // Rule detectors first, in the rule engine's order, so a rule hit's index is a detector index.
         let ordered = catalog.definitions.filter { if case .rules = $0.kind { return true }; return false }
@@ -52,6 +57,16 @@ enum GenerationBuilder {
                 } catch {
                     throw .detectors(["\(definition.sourcePath): learned detector '\(definition.name)': \(error)"])
                 }
+            case .process(let spec):
+                labels = spec.labels
+                let key = RunningProcessDetector.Key(name: definition.name, fileHash: definition.fileHash, spec: spec)
+                do {
+                    let detector = try running[key] ?? RunningProcessDetector(key: key)
+                    processes.append(ProcessDetectorSlot(detector: index, running: detector, threshold: spec.threshold,
+                                                         labels: spec.labels))
+                } catch {
+                    throw .detectors(["\(definition.sourcePath): process detector '\(definition.name)': \(error)"])
+                }
             case .crossAccount(let spec):
                 labels = spec.labels
                 behaviour.crossAccount.append(CrossAccountRule(detector: index, accounts: spec.accounts,
@@ -67,7 +82,7 @@ enum GenerationBuilder {
         behaviour.detectorVersions = detectors.map(\.version)
         behaviour.detectorLabels = detectors.map(\.labels)
         return Generation(number: number, config: config, ruleEngine: ruleEngine, behaviour: behaviour,
-                          detectors: detectors, natives: natives, learned: learned)
+                          detectors: detectors, natives: natives, learned: learned, processes: processes)
     }
 
     /// The detectors directory: absolute as given, otherwise next to the config

@@ -49,6 +49,16 @@ final class Server: Sendable {
         connection.start()
     }
 
+    /// After a swap: every worker moves to the new generation now, not at its
+    /// next read, so an idle worker does not keep the old one (and the
+    /// children of its removed process detectors) alive. Queued behind any
+    /// chunk in flight, so those finish on the generation they started on.
+    func adoptCurrentGeneration() {
+        for worker in workers {
+            worker.queue.async { worker.adoptCurrentGeneration() }
+        }
+    }
+
     var openConnections: Int { sessions.withLock { $0.count } }
 
     /// Graceful stop: no new connections; every byte already sent to us is

@@ -16,28 +16,35 @@ final class Worker: @unchecked Sendable {
     let index: Int
     let queue: DispatchQueue
     private let services: DaemonServices
-    private let parser: EventParser
+    let parser: EventParser
     private var scanner: RuleScanner?
     private var scannerGeneration: UInt64 = .max
     /// This worker's contexts of the generation's native plugins (a context is never shared).
     private var nativeContexts: [(detector: NativeDetector, context: NativePluginContext)] = []
     private var ruleHits: [RuleHit] = []
-    private var hits: [SignalHit] = []
+    var hits: [SignalHit] = []
     private var records: [SignalRecord] = []
     private(set) var encoder = ReplyEncoder(capacity: 256 << 10)
     /// Shared by every connection of this worker; a connection keeps only its `PendingInput`.
-    private var framer: LineFramer
+    var framer: LineFramer
     private let readSize: Int
-    private var generation: Generation
+    private(set) var generation: Generation
     private var now: Double = 0
-    private var counters = WorkerCounters()
+    var counters = WorkerCounters()
     /// Per detector of the current generation, for this chunk (see `DetectorStatistics`).
-    private var chunkCalls: [UInt64] = []
+    var chunkCalls: [UInt64] = []
     private var chunkFires: [UInt64] = []
-    private var chunkErrors: [UInt64] = []
-    private var chunkNanos: [UInt64] = []
-    private var chunkSampled: [UInt64] = []
-    private var chunkMaxNanos: [UInt64] = []
+    var chunkErrors: [UInt64] = []
+    var chunkTimeouts: [UInt64] = []
+    var chunkNanos: [UInt64] = []
+    var chunkSampled: [UInt64] = []
+    var chunkMaxNanos: [UInt64] = []
+    /// Process detectors only (see `Worker+ProcessDetectors.swift`): the
+    /// chunk's lines, its requests, each detector's outcome, the next event's index.
+    var chunkLines = ChunkLines()
+    var processRequests: [ProcessRequest] = []
+    var processOutcomes: [ProcessBatchOutcome] = []
+    var processCursor = 0
     private var chunkEvents: UInt64 = 0
     /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
     private var sampleCountdown = 0
@@ -70,9 +77,7 @@ final class Worker: @unchecked Sendable {
         beginChunk()
         framer.resume(&pending)
         let count = framer.withWritableTail(minimum: readSize) { connection.read(into: $0) }
-        if count > 0 {
-            framer.forEachLine { item in dispatch(item, mode: &mode) }
-        }
+        if count > 0 { dispatchLines(mode: &mode, finishing: false) }
         framer.suspend(into: &pending)
         endChunk(connection)
         return count
@@ -87,11 +92,7 @@ final class Worker: @unchecked Sendable {
         beginChunk()
         framer.resume(&pending)
         framer.append(bytes)
-        if finish {
-            framer.finish { item in dispatch(item, mode: &mode) }
-        } else {
-            framer.forEachLine { item in dispatch(item, mode: &mode) }
-        }
+        dispatchLines(mode: &mode, finishing: finish)
         framer.suspend(into: &pending)
         endChunk(nil)
     }
@@ -103,12 +104,24 @@ final class Worker: @unchecked Sendable {
     func finish(_ connection: Connection, pending: inout PendingInput, mode: inout ResponseMode) {
         beginChunk()
         framer.resume(&pending)
-        framer.finish { item in dispatch(item, mode: &mode) }
+        dispatchLines(mode: &mode, finishing: true)
         framer.suspend(into: &pending)
         endChunk(connection)
     }
 
-    private func dispatch(_ item: LineFramer.Item, mode: inout ResponseMode) {
+    /// Every complete line of the framer (and a last partial one when
+    /// `finishing`), in order. Without process detectors each line is scored
+    /// as it is framed; with them the chunk takes two passes.
+    private func dispatchLines(mode: inout ResponseMode, finishing: Bool) {
+        guard generation.processes.isEmpty else { return dispatchWithProcesses(mode: &mode, finishing: finishing) }
+        if finishing {
+            framer.finish { item in dispatch(item, mode: &mode) }
+        } else {
+            framer.forEachLine { item in dispatch(item, mode: &mode) }
+        }
+    }
+
+    func dispatch(_ item: LineFramer.Item, mode: inout ResponseMode) {
         switch item {
         case let .line(bytes, readable):
             handle(line: bytes, readable: readable, mode: &mode)
@@ -120,6 +133,15 @@ final class Worker: @unchecked Sendable {
     /// Starts a read chunk: picks up a newly swapped generation (rebuilding
     /// the scanner's scratch for it) and reads the clock once for all its events.
     private func beginChunk() {
+        adoptCurrentGeneration()
+        // Replay is deterministic: an event without `ts` takes the time of the event before it.
+        now = replayClock ? lastEventTime : Worker.wallClock()
+        encoder.removeAll()
+    }
+
+    /// Switches to the running generation if it changed: a new scanner
+    /// scratch, plugin contexts and counter arrays for it.
+    func adoptCurrentGeneration() {
         dispatchPrecondition(condition: .onQueue(queue))
         let current = services.generations.current
         if current.number != scannerGeneration {
@@ -144,13 +166,11 @@ final class Worker: @unchecked Sendable {
             chunkCalls = Array(repeating: 0, count: count)
             chunkFires = Array(repeating: 0, count: count)
             chunkErrors = Array(repeating: 0, count: count)
+            chunkTimeouts = Array(repeating: 0, count: count)
             chunkNanos = Array(repeating: 0, count: count)
             chunkSampled = Array(repeating: 0, count: count)
             chunkMaxNanos = Array(repeating: 0, count: count)
         }
-        // Replay is deterministic: an event without `ts` takes the time of the event before it.
-        now = replayClock ? lastEventTime : Worker.wallClock()
-        encoder.removeAll()
     }
 
     /// Ends a read chunk: hands the chunk's signal rows to the store writer in
@@ -257,6 +277,7 @@ final class Worker: @unchecked Sendable {
                 let now = Worker.monotonicNanos()
                 chunkNanos[learned.detector] += now - started
                 chunkSampled[learned.detector] += 1
+                chunkMaxNanos[learned.detector] = max(chunkMaxNanos[learned.detector], now - started)
                 started = now
             }
             guard score >= learned.threshold else { continue }
@@ -265,6 +286,7 @@ final class Worker: @unchecked Sendable {
                                   severity: detector.severity, enforcing: detector.enforcing,
                                   labels: learned.labels, evidence: LearnedDetector.evidence(of: event)))
         }
+        if !processOutcomes.isEmpty { appendProcessHits() }
         let time = event.timestamp ?? now
         if replayClock { lastEventTime = max(lastEventTime, time) }
         let outcome = services.engine.process(accountID: event.accountID, orgID: event.orgID, time: time,
@@ -339,14 +361,16 @@ final class Worker: @unchecked Sendable {
     /// Hands this chunk's per-detector counts to the shared statistics (one lock per chunk).
     private func publishStatistics() {
         guard chunkEvents > 0 || chunkFires.contains(where: { $0 > 0 }) else { return }
-        // Rules and behavioural detectors score every event; natives counted their own calls.
-        for index in chunkCalls.indices where !generation.isNative[index] { chunkCalls[index] += chunkEvents }
+        // Rules and behavioural detectors score every event; natives and processes counted their own calls.
+        for index in chunkCalls.indices where !generation.countsOwnCalls[index] { chunkCalls[index] += chunkEvents }
         services.statistics.add(names: generation.behaviour.detectorNames, calls: chunkCalls, fires: chunkFires,
-                                errors: chunkErrors, sampledNanos: chunkNanos, sampledCalls: chunkSampled, maxNanos: chunkMaxNanos)
+                                errors: chunkErrors, timeouts: chunkTimeouts, sampledNanos: chunkNanos, sampledCalls: chunkSampled,
+                                maxNanos: chunkMaxNanos)
         for index in chunkCalls.indices {
             chunkCalls[index] = 0
             chunkFires[index] = 0
             chunkErrors[index] = 0
+            chunkTimeouts[index] = 0
             chunkNanos[index] = 0
             chunkSampled[index] = 0
             chunkMaxNanos[index] = 0

@@ -14,7 +14,7 @@
 /// name: prompt-injection          # required, unique across files, [a-z0-9._-]+
 /// version: 1.2.0                  # required string
 /// description: Instructions ...   # required
-/// kind: rules                     # rules (default) | velocity | cross_account
+/// kind: rules                     # rules (default) | velocity | cross_account | native | learned | process
 /// mode: enforce                   # enforce (default) | shadow: hits are recorded, never acted on
 /// severity: high                  # required: low | medium | high | critical
 /// fields: [text, tool_calls.arguments]  # rules: fields to scan: text, tool_calls.name,
@@ -66,6 +66,17 @@
 /// threshold: 0.9                  # optional; default: the model's recommended threshold
 /// labels: [learned_attack]
 /// roles: [user, tool]             # optional: only these roles (default: all)
+/// ```
+///
+/// `kind: process` (a child program scored over NDJSON pipes, see `ProcessDetector`):
+/// ```yaml
+/// command: [python3, ../plugins/example_classifier.py]  # run in this file's directory
+/// deadline: 50ms                  # one deadline per read chunk (default 50ms)
+/// threshold: 0.5                  # fires when the child's score >= threshold (default 0.5)
+/// max_in_flight: 1024             # requests awaiting replies before more are refused
+/// restart_backoff: 100ms          # first restart delay after a death, doubling to 5s
+/// breaker: {failures: 20, window: 10s, open_for: 30s}
+/// labels: [data-exfiltration]     # used when a reply carries no labels
 /// ```
 ///
 /// `kind: cross_account` (the same case-folded user text from many accounts of one
@@ -125,6 +136,7 @@ public enum DetectorKind: Sendable {
     case crossAccount(CrossAccountSpec)
     case native(NativeSpec)
     case learned(LearnedSpec)
+    case process(ProcessSpec)
 
     /// The `kind:` spelling in files.
     public var name: String {
@@ -134,6 +146,7 @@ public enum DetectorKind: Sendable {
         case .crossAccount: "cross_account"
         case .native: "native"
         case .learned: "learned"
+        case .process: "process"
         }
     }
 }

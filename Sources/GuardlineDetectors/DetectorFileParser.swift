@@ -47,8 +47,8 @@ struct DetectorFileParser {
         let kindNode = root.mapping?["kind"]
         let kindName: String
         if let kindNode {
-            guard let choice = kindNode.scalar?.string, ["rules", "velocity", "cross_account", "native", "learned"].contains(choice) else {
-                reader.report("kind must be one of rules, velocity, cross_account, native, learned (got '\(kindNode.scalar?.string ?? "?")')", at: kindNode)
+            guard let choice = kindNode.scalar?.string, ["rules", "velocity", "cross_account", "native", "learned", "process"].contains(choice) else {
+                reader.report("kind must be one of rules, velocity, cross_account, native, learned, process (got '\(kindNode.scalar?.string ?? "?")')", at: kindNode)
                 return nil
             }
             kindName = choice
@@ -60,6 +60,7 @@ struct DetectorFileParser {
         case "cross_account": Self.crossAccountKeys
         case "native": Self.nativeKeys
         case "learned": Self.learnedKeys
+        case "process": Self.processKeys
         default: Self.ruleKeys
         }
         guard let entries = reader.entries(of: root, allowed: Self.commonKeys + kindKeys, context: "detector (kind \(kindName))") else {
@@ -81,6 +82,7 @@ struct DetectorFileParser {
         case "cross_account": parseCrossAccount(entries, root: root).map(DetectorKind.crossAccount)
         case "native": parseNative(entries, root: root).map(DetectorKind.native)
         case "learned": parseLearned(entries, root: root).map(DetectorKind.learned)
+        case "process": parseProcess(entries, root: root).map(DetectorKind.process)
         default: parseRules(entries, root: root, detectorName: name ?? "?").map(DetectorKind.rules)
         }
 

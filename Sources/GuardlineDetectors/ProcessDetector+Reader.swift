@@ -4,7 +4,8 @@ import Foundation
 extension ProcessDetector {
     /// Spawns a child and its reader thread. Caller holds `lock`.
     func launchLocked() throws(ProcessDetectorError) {
-        let spawned = try ProcessSyscalls.spawn(command: configuration.command, environment: configuration.environment)
+        let spawned = try ProcessSyscalls.spawn(command: configuration.command, environment: configuration.environment,
+                                                workingDirectory: configuration.workingDirectory)
         child = spawned
         stderrTail = []
         writeLock.lock()
@@ -114,12 +115,14 @@ extension ProcessDetector {
         defer { lock.broadcast() }
         if let message = object["error"] {
             entry.waiter.failed = true
+            entry.waiter.errors += 1
             counters.errors += 1
             recordFailureLocked("child reported an error for seq \(sequence): \(message)")
             return
         }
         guard let score = (object["score"] as? NSNumber)?.doubleValue, score >= 0, score <= 1 else {
             entry.waiter.failed = true
+            entry.waiter.errors += 1
             counters.errors += 1
             recordFailureLocked("reply for seq \(sequence) has no score in [0, 1]")
             return
@@ -139,6 +142,7 @@ extension ProcessDetector {
         for entry in pending.values {
             entry.waiter.outstanding -= 1
             entry.waiter.failed = true
+            entry.waiter.errors += 1
         }
         pending.removeAll()
         lock.broadcast()

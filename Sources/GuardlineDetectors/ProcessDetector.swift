@@ -136,6 +136,13 @@ public final class ProcessDetector: @unchecked Sendable {
     /// answered with an error, died, or was not asked (breaker open, no child,
     /// too many requests in flight).
     public func score(batch: [ProcessRequest]) -> [ProcessResult?] {
+        scoreReporting(batch: batch).results
+    }
+
+    /// `score(batch:)`, plus why the nil results are nil: the counts of this
+    /// batch alone, so callers sharing the detector (every worker) can keep
+    /// their own statistics without reading the shared counters.
+    public func scoreReporting(batch: [ProcessRequest]) -> ProcessBatchOutcome {
         let started = ProcessSyscalls.now()
         let deadline = started + configuration.deadline
         let waiter = BatchWaiter(count: batch.count)
@@ -145,7 +152,7 @@ public final class ProcessDetector: @unchecked Sendable {
         guard !batch.isEmpty, breaker.allows(now: started), child != nil else {
             counters.refused += batch.count
             lock.unlock()
-            return waiter.results
+            return ProcessBatchOutcome(results: waiter.results, refused: batch.count)
         }
         let admitted = min(batch.count, max(0, configuration.maxInFlight - pending.count))
         counters.refused += batch.count - admitted
@@ -154,7 +161,7 @@ public final class ProcessDetector: @unchecked Sendable {
         for index in 0..<admitted { pending[firstSequence + UInt64(index)] = (waiter, index) }
         waiter.outstanding = admitted
         lock.unlock()
-        guard admitted > 0 else { return waiter.results }
+        guard admitted > 0 else { return ProcessBatchOutcome(results: waiter.results, refused: batch.count) }
 
         let written = write(Self.encode(batch.prefix(admitted), firstSequence: firstSequence), until: deadline)
 
@@ -172,18 +179,23 @@ public final class ProcessDetector: @unchecked Sendable {
         // Whatever is still pending missed the deadline; a late reply finds no entry.
         var missed = 0
         for index in 0..<admitted where pending.removeValue(forKey: firstSequence + UInt64(index)) != nil { missed += 1 }
+        var outcome = ProcessBatchOutcome(results: [], refused: batch.count - admitted)
         if missed > 0 && written == nil {
             counters.timeouts += missed
+            outcome.timeouts = missed
             recordFailureLocked("\(missed) of \(admitted) requests got no reply within \(Int(configuration.deadline * 1000)) ms")
         } else if !waiter.failed && written == nil {
             breaker.recordSuccess()
         }
+        outcome.errors = written == nil ? waiter.errors : missed
         counters.fires += waiter.results.reduce(0) { $0 + (($1?.score ?? 0) > 0 ? 1 : 0) }
         let elapsed = ProcessSyscalls.now() - started
         counters.latencyCount += 1
         counters.latencyTotal += elapsed
         counters.latencyMaximum = max(counters.latencyMaximum, elapsed)
-        return waiter.results
+        outcome.results = waiter.results
+        outcome.seconds = elapsed
+        return outcome
     }
 
     /// `{"seq":N,` + fields + newline per request, one buffer for the batch.
@@ -268,6 +280,8 @@ final class BatchWaiter {
     var outstanding = 0
     /// Some request of the batch got an error reply or its child died.
     var failed = false
+    /// Requests that got an error reply, a malformed score, or lost their child.
+    var errors = 0
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 }

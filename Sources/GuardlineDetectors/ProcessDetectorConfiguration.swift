@@ -6,6 +6,8 @@ public struct ProcessDetectorConfiguration: Sendable {
     public var command: [String]
     /// The child's whole environment; nil inherits the daemon's.
     public var environment: [String: String]?
+    /// The child's working directory; nil inherits the daemon's.
+    public var workingDirectory: String?
     /// One deadline shared by all requests of a batch, in seconds. The
     /// default suits a hot path that waits for the child inline.
     public var deadline: Double

@@ -10,6 +10,12 @@ import Darwin
 @_silgen_name("pipe2")
 private func c_pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
+/// glibc 2.29+: the child changes directory between fork and exec, so the
+/// daemon's own working directory never changes.
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+private func c_posix_spawn_file_actions_addchdir_np(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>,
+                                                      _ path: UnsafePointer<CChar>) -> Int32
+
 /// A running child process of a `ProcessDetector` and its three pipe ends.
 ///
 /// Ownership: `input` is closed by the detector (under its write lock) when
@@ -46,7 +52,8 @@ enum ProcessSyscalls {
     /// fresh close-on-exec pipes. The child gets default signal dispositions
     /// (the daemon ignores SIGPIPE, and ignored signals survive `exec`) and an
     /// empty signal mask.
-    static func spawn(command: [String], environment: [String: String]?) throws(ProcessDetectorError) -> SpawnedChild {
+    static func spawn(command: [String], environment: [String: String]?,
+                      workingDirectory: String? = nil) throws(ProcessDetectorError) -> SpawnedChild {
         precondition(!command.isEmpty, "a process detector needs a command")
         var stdinPipe: [Int32] = [-1, -1]
         var stdoutPipe: [Int32] = [-1, -1]
@@ -71,6 +78,7 @@ enum ProcessSyscalls {
         posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        if let workingDirectory { _ = c_posix_spawn_file_actions_addchdir_np(&actions, workingDirectory) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -92,5 +92,11 @@ struct Status: ParsableCommand {
         for row in [header] + rows {
             print(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }
+        // Out-of-process detectors: the child and its circuit breaker.
+        for detector in detectors where detector["breaker"] != nil {
+            let child = (detector["process_id"] as? Int).map { "pid \($0)" } ?? "no child running"
+            print("\(detector["name"] ?? "?"): \(child), restarts \(detector["restarts"] ?? 0), breaker \(detector["breaker"] ?? "?")"
+                  + ((detector["last_error"] as? String).map { ", last error: \($0)" } ?? ""))
+        }
     }
 }

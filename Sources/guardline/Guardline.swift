@@ -7,7 +7,7 @@ struct Guardline: ParsableCommand {
         commandName: "guardline",
         abstract: "Real-time safeguards signal daemon: scores conversation events, flags risky accounts.",
         version: "0.1.0",
-        subcommands: [Serve.self, CheckConfig.self, Flagged.self, Account.self, Send.self, Bench.self, Reload.self, Status.self, Replay.self, ShadowReportCommand.self, Eval.self, Train.self]
+        subcommands: [Serve.self, CheckConfig.self, Flagged.self, Account.self, Send.self, Bench.self, Reload.self, Status.self, Replay.self, ShadowReportCommand.self, Eval.self, Train.self, Plugin.self]
     )
 }
 
