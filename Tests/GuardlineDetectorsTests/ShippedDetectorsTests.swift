@@ -14,11 +14,11 @@ final class ShippedDetectorsTests: XCTestCase {
         let names = catalog.definitions.map(\.name)
         for expected in ["jailbreak", "prompt-injection", "system-prompt-extraction", "secrets", "private-key",
                          "agent-tool-abuse", "reverse-shell", "hidden-text", "refusal-probing", "flagged-burst",
-                         "event-rate", "org-spray"] {
+                         "event-rate", "org-spray", "harmful-request"] {
             XCTAssertTrue(names.contains(expected), "missing \(expected)")
         }
         let engine = try RuleEngine(definitions: catalog.definitions)
-        XCTAssertEqual(engine.rules.count, 8)
+        XCTAssertEqual(engine.rules.count, 9)
         XCTAssertGreaterThanOrEqual(engine.patternCount, 100)
         print("shipped detectors: \(catalog.definitions.count) files, \(engine.rules.count) rules detectors, \(engine.patternCount) patterns")
         _ = try RuleScanner(engine: engine)
