@@ -28,7 +28,7 @@ final class PluginLibrary: @unchecked Sendable {
 
     /// Opens the private copy at `copyPath`. On failure removes the copy
     /// (nothing of it is mapped) and returns the dynamic linker's message.
-    static func open(copyPath: String, unloading: PluginUnloading) -> Result<PluginLibrary, PluginLibraryOpenFailure> {
+    static func load(copyPath: String, unloading: PluginUnloading) -> Result<PluginLibrary, PluginLibraryOpenFailure> {
         let flags = RTLD_NOW | RTLD_LOCAL | (unloading.unloads ? 0 : RTLD_NODELETE)
         guard let handle = dlopen(copyPath, flags) else {
             let message = dlerror().map { String(cString: $0) } ?? "unknown error"
@@ -50,6 +50,25 @@ final class PluginLibrary: @unchecked Sendable {
         guard let handle = dlopen(copyPath, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD) else { return false }
         dlclose(handle)  // undoes the reference RTLD_NOLOAD just took
         return true
+    }
+
+    /// Whether the private copy on disk holds exactly `bytes` (it is 0500 in
+    /// a 0700 directory, so only this user could have changed it).
+    func copyHasContents(_ bytes: [UInt8]) -> Bool {
+        let descriptor = open(copyPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, Int(status.st_size) == bytes.count else { return false }
+        var contents = [UInt8](repeating: 0, count: bytes.count)
+        var filled = 0
+        while filled < contents.count {
+            let count = contents.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            filled += count
+        }
+        return contents == bytes
     }
 
     deinit {

@@ -37,7 +37,9 @@ struct PluginBinding: @unchecked Sendable {
 /// `dlclose`d when the last generation and worker context using it are gone,
 /// so after every call into it has returned. A Swift library never is: the
 /// Swift runtime keeps pointers into every loaded Swift image, so an old
-/// version stays mapped until the process exits.
+/// version stays mapped until the process exits. Loading identical bytes
+/// again reuses such a library (`RetainedPluginLibraries`), so only a changed
+/// Swift plugin adds a mapped copy.
 enum PluginLoader {
     static let daemonMajor = UInt32(GL_PLUGIN_ABI_MAJOR)
     static let daemonMinor = UInt32(GL_PLUGIN_ABI_MINOR)
@@ -47,11 +49,16 @@ enum PluginLoader {
         let bytes = try readVetted(path: path)
         // Decided from the vetted bytes, before any of the library's code runs.
         let unloading = PluginUnloading.decide(forLibrary: bytes)
-        let copy = try privateCopy(of: bytes, originalPath: path)
         let library: PluginLibrary
-        switch PluginLibrary.open(copyPath: copy, unloading: unloading) {
-        case .success(let opened): library = opened
-        case .failure(let failure): throw .openFailed(path: path, message: failure.message)
+        if !unloading.unloads, let retained = RetainedPluginLibraries.find(bytes) {
+            library = retained
+        } else {
+            let copy = try privateCopy(of: bytes, originalPath: path)
+            switch PluginLibrary.load(copyPath: copy, unloading: unloading) {
+            case .success(let opened): library = opened
+            case .failure(let failure): throw .openFailed(path: path, message: failure.message)
+            }
+            if !unloading.unloads { RetainedPluginLibraries.remember(library, bytes: bytes) }
         }
         // From here a refusal releases `library`, which unloads a C library again.
         guard let symbol = dlsym(library.handle, GL_PLUGIN_REGISTER_SYMBOL) else {

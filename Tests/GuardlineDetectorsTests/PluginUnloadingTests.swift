@@ -125,4 +125,25 @@ final class PluginUnloadingTests: XCTestCase {
         plugin = nil
         XCTAssertTrue(try isMapped(copy))
     }
+
+    func test_swiftPlugin_loadedAgainUnchanged_reusesItsMappedCopy_andAChangedFileGetsANewOne() throws {
+        let directory = try directory()
+        let path = try Support.copy("ExampleEntropyPlugin", to: directory)
+        let first = try NativePlugin.load(path: path, config: "{}")
+        let again = try NativePlugin.load(path: path, config: #"{"score": 0.9}"#)
+        XCTAssertEqual(again.loadedPath, first.loadedPath, "identical bytes: no second copy stays mapped for good")
+
+        // Different bytes (a trailing pad after the ELF contents, still a valid library) map a new copy.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 0, count: 64))
+        try handle.close()
+        let changed = try NativePlugin.load(path: path, config: "{}")
+        XCTAssertNotEqual(changed.loadedPath, first.loadedPath)
+        XCTAssertTrue(try isMapped(first.loadedPath))
+        XCTAssertTrue(try isMapped(changed.loadedPath))
+        let token = "Zx81Qw73Er65Ty49Ui27Op05As93Df"
+        let score = try Support.withEvent(Support.eventLine(text: token)) { try again.makeContext().score(event: $0).score }
+        XCTAssertEqual(score, 0.9, "each plugin keeps its own config on the shared library")
+    }
 }
