@@ -62,8 +62,9 @@ enum PluginABIHeaderText {
  *     process exits.
  *   - A Swift plugin (it links libswiftCore.so, or carries swift5_* sections
  *     when built with -static-stdlib) is never dlclose()d: the Swift runtime
- *     keeps pointers into every loaded Swift image. Each reload leaves the old
- *     copy mapped until the process exits.
+ *     keeps pointers into every loaded Swift image. A reload with identical
+ *     bytes reuses the loaded copy; each reload of a changed Swift plugin
+ *     leaves the old copy mapped until the process exits.
  */
 #ifndef GUARDLINE_PLUGIN_H
 #define GUARDLINE_PLUGIN_H
