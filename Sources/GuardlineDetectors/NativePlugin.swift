@@ -4,9 +4,10 @@
 ///
 /// Loading never runs code from a path another user could write, and always
 /// opens a private copy of the file, so loading a path again after the file
-/// was replaced yields the new code (see `PluginLoader`). A loaded plugin is
-/// never unloaded: its code stays mapped until the process exits, which is
-/// cheap next to the risk of unmapping code a worker may still be running.
+/// was replaced yields the new code (see `PluginLoader`). A C plugin's library
+/// is unloaded once this object and every context made from it are gone (each
+/// holds the library, and a context's `destroy()` runs before it lets go); a
+/// Swift plugin's library is never unloaded (see `unloading`).
 ///
 /// Immutable and `Sendable`: one `NativePlugin` is shared by all workers of a
 /// generation; each worker makes its own `NativePluginContext`.
@@ -22,6 +23,13 @@ public final class NativePlugin: Sendable {
     /// The configuration JSON every context is initialised with.
     public let config: String
     let binding: PluginBinding
+
+    /// Whether and when this plugin's library is unmapped, decided at load
+    /// from its ELF dynamic section.
+    public var unloading: PluginUnloading { binding.library.unloading }
+    /// The private copy of the file that was handed to `dlopen` (as it
+    /// appears in `/proc/<pid>/maps`).
+    public var loadedPath: String { binding.loadedPath }
 
     /// The plugin ABI version this daemon implements, as `major.minor`.
     public static var daemonABI: String { "\(PluginLoader.daemonMajor).\(PluginLoader.daemonMinor)" }

@@ -5,7 +5,9 @@ import GuardlineProtocol
 /// Not thread-safe and deliberately not `Sendable`: the ABI promises plugins
 /// that `score` never runs concurrently on one context, so each worker makes
 /// its own with `NativePlugin.makeContext()` and keeps it. The plugin's
-/// `destroy` runs when the context is released.
+/// `destroy` runs when the context is released, before the context lets go
+/// of the plugin's library, so a C plugin is never unloaded under a live
+/// context (see `PluginLibrary`).
 public final class NativePluginContext {
     /// The plugin this context belongs to (kept alive by the context).
     public let plugin: NativePlugin

@@ -6,31 +6,40 @@ import Darwin
 import GuardlinePluginABI
 import GuardlineProtocol
 
-/// The validated function table of one loaded plugin library.
+/// The validated function table of one loaded plugin library, and the
+/// library it lives in.
 ///
-/// `@unchecked Sendable`: the table lives in the library's static storage, is
-/// never written after `guardline_plugin_register` returns, and the library
-/// is never unloaded, so the pointer stays valid and immutable for the life of
-/// the process.
+/// `@unchecked Sendable`: the table lives in the library's static storage and
+/// is never written after `guardline_plugin_register` returns. The pointer
+/// stays valid because every holder of it (a `NativePlugin`, a
+/// `PluginSession`) holds `library` too, and the library is only unloaded
+/// when the last of them is gone.
 struct PluginBinding: @unchecked Sendable {
     let api: UnsafePointer<gl_plugin_api>
+    let library: PluginLibrary
     /// The private copy that was handed to `dlopen`.
-    let loadedPath: String
+    var loadedPath: String { library.copyPath }
 }
 
-/// Everything that touches `dlopen`, `dlsym` and the plugin ABI's raw
-/// pointers. This file and `PluginSession` below are the only unsafe code of
-/// the plugin loader.
+/// Everything that touches `dlsym` and the plugin ABI's raw pointers (with
+/// `PluginLibrary+Unsafe.swift`, which owns the `dlopen` handle). This file
+/// and `PluginSession` below are the only other unsafe code of the plugin loader.
 ///
 /// Why a private copy: glibc's `dlopen` returns the already-loaded library when
 /// asked for the same path (or the same device and inode) again, so a plugin
 /// rebuilt in place would silently keep running its old code. Each load copies
 /// the vetted bytes to a fresh file under a new `mkdtemp` directory and opens
-/// that. The copies are never deleted: a deleted copy's inode number could be
-/// reused by the next copy, and glibc would then again hand back the old
-/// library. Plugins are never `dlclose`d either: Swift offers no way to know
-/// that no thread still runs plugin code, so unloading would risk jumping into
-/// unmapped memory; an old version simply stays mapped until the process exits.
+/// that. A copy is deleted only once its library is no longer mapped: a copy
+/// deleted while mapped frees its inode number, the next copy could get it,
+/// and glibc would then hand back the old library.
+///
+/// Unloading (see `PluginLibrary` and `PluginUnloading`): a C library is
+/// `dlclose`d when the last generation and worker context using it are gone,
+/// so after every call into it has returned. A Swift library never is: the
+/// Swift runtime keeps pointers into every loaded Swift image, so an old
+/// version stays mapped until the process exits. Loading identical bytes
+/// again reuses such a library (`RetainedPluginLibraries`), so only a changed
+/// Swift plugin adds a mapped copy.
 enum PluginLoader {
     static let daemonMajor = UInt32(GL_PLUGIN_ABI_MAJOR)
     static let daemonMinor = UInt32(GL_PLUGIN_ABI_MINOR)
@@ -38,11 +47,21 @@ enum PluginLoader {
     /// Vets, copies, opens and checks the plugin at `path`.
     static func bind(path: String) throws(PluginError) -> PluginBinding {
         let bytes = try readVetted(path: path)
-        let copy = try privateCopy(of: bytes, originalPath: path)
-        guard let handle = dlopen(copy, RTLD_NOW | RTLD_LOCAL) else {
-            throw .openFailed(path: path, message: lastDynamicLinkerError())
+        // Decided from the vetted bytes, before any of the library's code runs.
+        let unloading = PluginUnloading.decide(forLibrary: bytes)
+        let library: PluginLibrary
+        if !unloading.unloads, let retained = RetainedPluginLibraries.find(bytes) {
+            library = retained
+        } else {
+            let copy = try privateCopy(of: bytes, originalPath: path)
+            switch PluginLibrary.load(copyPath: copy, unloading: unloading) {
+            case .success(let opened): library = opened
+            case .failure(let failure): throw .openFailed(path: path, message: failure.message)
+            }
+            if !unloading.unloads { RetainedPluginLibraries.remember(library, bytes: bytes) }
         }
-        guard let symbol = dlsym(handle, GL_PLUGIN_REGISTER_SYMBOL) else {
+        // From here a refusal releases `library`, which unloads a C library again.
+        guard let symbol = dlsym(library.handle, GL_PLUGIN_REGISTER_SYMBOL) else {
             throw .missingRegistration(path: path, message: lastDynamicLinkerError())
         }
         typealias Register = @convention(c) () -> UnsafePointer<gl_plugin_api>?
@@ -66,7 +85,7 @@ enum PluginLoader {
             ("score", api.score == nil), ("last_error", api.last_error == nil), ("destroy", api.destroy == nil),
         ].first { $0.1 }
         if let missing { throw .missingField(path: path, field: missing.0) }
-        return PluginBinding(api: table, loadedPath: copy)
+        return PluginBinding(api: table, library: library)
     }
 
     /// Calls the plugin's `init` with `config`; returns the new context.
@@ -151,7 +170,11 @@ enum PluginLoader {
                 write(descriptor, buffer.baseAddress! + written, buffer.count - written)
             }
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw .copyFailed(path: originalPath, reason: "\(copy): \(errnoText())") }
+            guard count > 0 else {
+                let reason = "\(copy): \(errnoText())"
+                PluginLibrary.removeCopy(copy)
+                throw .copyFailed(path: originalPath, reason: reason)
+            }
             written += count
         }
         return copy
@@ -201,6 +224,8 @@ final class PluginSession {
     }
 
     deinit {
+        // `binding` still holds the library here: stored properties are
+        // released only after deinit's body, so destroy() runs while it is mapped.
         binding.api.pointee.destroy!(context)
         event.deallocate()
         result.deallocate()

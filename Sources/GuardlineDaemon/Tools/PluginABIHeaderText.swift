@@ -49,9 +49,22 @@ enum PluginABIHeaderText {
  *   be called from any thread.
  *
  * LIFETIME
- *   The daemon never dlclose()s a plugin: code from a loaded plugin stays
- *   mapped until the process exits. Reloading a new build of a plugin loads it
- *   as a new library alongside the old one.
+ *   Every load (each reload too) dlopen()s a fresh private copy of the file,
+ *   so a new build of a plugin loads as a new library alongside the old one.
+ *   - A C plugin (its DT_NEEDED entries name no libswiftCore.so) is
+ *     dlclose()d once the generation that loaded it has been replaced and
+ *     every worker has destroy()ed its context: after every call into it has
+ *     returned. So after destroy() of its last context, a C plugin must leave
+ *     nothing behind that runs or points into the library: no threads still
+ *     running, no atexit() or signal handlers, no callbacks registered with
+ *     other libraries. A plugin that cannot promise this opts out by linking
+ *     with -Wl,-z,nodelete (DF_1_NODELETE); it then stays mapped until the
+ *     process exits.
+ *   - A Swift plugin (it links libswiftCore.so, or carries swift5_* sections
+ *     when built with -static-stdlib) is never dlclose()d: the Swift runtime
+ *     keeps pointers into every loaded Swift image. A reload with identical
+ *     bytes reuses the loaded copy; each reload of a changed Swift plugin
+ *     leaves the old copy mapped until the process exits.
  */
 #ifndef GUARDLINE_PLUGIN_H
 #define GUARDLINE_PLUGIN_H

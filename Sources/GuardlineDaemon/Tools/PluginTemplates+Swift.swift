@@ -38,7 +38,7 @@ extension PluginTemplates {
         //
         // How Swift meets the C ABI (guardline_plugin.h states the rules once):
         // - `@_cdecl("guardline_plugin_register")` exports the one symbol; the table
-        //   is allocated once and never freed (the daemon never unloads a plugin).
+        //   is allocated once and never freed (the daemon never unloads a Swift plugin).
         // - Function pointers are non-capturing closures.
         // - A context is a retained Swift object passed as an opaque pointer; the
         //   labels, evidence and error strings it hands out live in the context

@@ -9,8 +9,8 @@
 //
 // How a Swift plugin meets the C ABI (guardline_plugin.h):
 // - `@_cdecl("guardline_plugin_register")` exports the one symbol; it returns
-//   a table allocated once and never freed (the daemon never unloads a
-//   plugin, and must not: unloading Swift code is unsafe).
+//   a table allocated once and never freed (the daemon never unloads a Swift
+//   plugin, and must not: the Swift runtime keeps pointers into it).
 // - Function pointers are non-capturing closures (`@convention(c)`).
 // - A context is a retained Swift object passed as an opaque pointer; the
 //   labels, evidence and error strings it hands out live in the context
