@@ -60,7 +60,7 @@ final class ShippedLearnedDetectorTests: XCTestCase {
             }
         }
         print("learned-attack on dev-events: \(falsePositives)/\(benign) benign fired, \(caught)/\(languageAttacks) language attacks caught")
-        // Measured when shipped: 1 of 318 benign events, 109 of 116 language attacks.
+        // Measured when shipped: 0 of 318 benign events fired, 107 of 116 language attacks caught.
         XCTAssertGreaterThanOrEqual(benign, 300)
         XCTAssertLessThanOrEqual(Double(falsePositives) / Double(benign), 0.01, "\(falsePositives) of \(benign) benign events fired")
         XCTAssertGreaterThanOrEqual(Double(caught) / Double(languageAttacks), 0.85, "\(caught) of \(languageAttacks) language attacks caught")
