@@ -83,9 +83,25 @@ public enum HashedFeatures {
         }
     }
 
-    /// Calls `visit(hash)` for every feature of one field.
+    /// Calls `visit(hash)` for every feature of one field. Word-only models
+    /// (every shipped one) take `HashedFeatures.forEachWord`, a tighter loop
+    /// that visits the same hashes in the same order; models with character
+    /// n-grams take the general loop below.
     @inline(__always)
     public static func forEach(in field: Bytes, settings: FeatureSettings, _ visit: (UInt64) -> Void) {
+        guard field.count > 0 else { return }
+        if settings.usesCharacterGrams {
+            forEachGeneral(in: field, settings: settings, visit)
+        } else {
+            forEachWord(in: field, settings: settings, visit)
+        }
+    }
+
+    /// The reference featuriser: words and character n-grams in one pass,
+    /// byte by byte. `forEachWord` must agree with it on every word-only
+    /// model (tested on random and multilingual text).
+    @inline(__always)
+    public static func forEachGeneral(in field: Bytes, settings: FeatureSettings, _ visit: (UInt64) -> Void) {
         guard let base = field.baseAddress, field.count > 0 else { return }
         let count = min(field.count, settings.maximumBytesPerField)
         let unigrams = settings.wordUnigrams, bigrams = settings.wordBigrams

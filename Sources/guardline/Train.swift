@@ -40,6 +40,10 @@ struct Train: ParsableCommand {
     @Option(help: "Also report on these labelled files (never trained on), at the recommended threshold.")
     var evaluate: [String] = []
 
+    @Option(name: .customLong("evaluate-threshold"),
+            help: "Also report the --evaluate files at this threshold (repeatable): the one a detector file will set.")
+    var evaluateThresholds: [Double] = []
+
     @Option(help: "table or json.")
     var format: OutputFormatOption = .table
 
@@ -53,6 +57,9 @@ struct Train: ParsableCommand {
         guard holdout >= 0, holdout < 1 else { throw ValidationError("--holdout must be in [0, 1) (got \(holdout))") }
         guard epochs >= 1, epochs <= 1000 else { throw ValidationError("--epochs must be between 1 and 1000 (got \(epochs))") }
         guard parsedGrams() != nil else { throw ValidationError("--character-grams must be MIN-MAX with 1 <= MIN <= MAX <= 8, or none") }
+        for threshold in evaluateThresholds where !(threshold > 0 && threshold <= 1) {
+            throw ValidationError("--evaluate-threshold must be in (0, 1] (got \(threshold))")
+        }
         guard format != .csv else { throw ValidationError("--format must be table or json") }
     }
 
@@ -72,7 +79,8 @@ struct Train: ParsableCommand {
         options.settings = FeatureSettings(bucketCount: buckets, characterGrams: parsedGrams() ?? 0...0)
         let result: Trainer.Result
         do {
-            result = try Trainer.run(files: files, output: out, options: options, evaluate: evaluate)
+            result = try Trainer.run(files: files, output: out, options: options, evaluate: evaluate,
+                                   evaluationThresholds: evaluateThresholds)
         } catch {
             FileHandle.standardError.write(Data("guardline: \(error)\n".utf8))
             throw ExitCode(2)

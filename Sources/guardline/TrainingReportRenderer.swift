@@ -19,6 +19,8 @@ enum TrainingReportRenderer {
                 "ns_per_event": (result.nanosecondsPerEvent * 10).rounded() / 10,
                 "held_out_categories": report.heldOutCategories.mapValues(row),
                 "evaluations": Dictionary(result.evaluations.map { ($0.file, row($0.metrics)) }, uniquingKeysWith: { first, _ in first }),
+                "evaluations_at_thresholds": Dictionary(result.evaluationsAtThresholds.map { ($0.file, $0.metrics.map(row)) },
+                                                        uniquingKeysWith: { first, _ in first }),
             ]
             object["held_out_at_0_5"] = report.heldOutAtHalf.map(row) ?? NSNull()
             object["held_out"] = report.heldOutAtRecommended.map(row) ?? NSNull()
@@ -46,10 +48,13 @@ enum TrainingReportRenderer {
                 lines.append(line("  " + category, metrics, area: false))
             }
         }
-        for (file, metrics) in result.evaluations {
+        for (index, (file, metrics)) in result.evaluations.enumerated() {
             lines.append("")
             lines.append("evaluated (not trained on): \(file)")
             lines.append(line(String(format: "threshold %.4f", metrics.threshold), metrics))
+            for extra in index < result.evaluationsAtThresholds.count ? result.evaluationsAtThresholds[index].metrics : [] {
+                lines.append(line(String(format: "threshold %.4f", extra.threshold), extra))
+            }
         }
         lines.append("")
         lines.append(String(format: "recommended threshold %.4f (held-out FPR <= 1 %%, never below 0.5)", model.recommendedThreshold))

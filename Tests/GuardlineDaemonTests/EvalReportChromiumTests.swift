@@ -34,7 +34,7 @@ final class EvalReportChromiumTests: XCTestCase {
         // The laid-out DOM: 3 overall charts (PR, ROC, category recall) and 3 per detector (scores, PR, ROC).
         let dom = try chromium.dumpDOM(of: report)
         let detectorSections = dom.components(separatedBy: "<section class=\"detector\"").count - 1
-        XCTAssertEqual(detectorSections, 9, "the shipped set has 9 content detectors")
+        XCTAssertEqual(detectorSections, 10, "the shipped set has 10 content detectors: 9 rules and the learned one")
         XCTAssertEqual(dom.components(separatedBy: "<svg").count - 1, 3 + 3 * detectorSections)
         XCTAssertEqual(dom.components(separatedBy: "<path class=\"curve\"").count - 1, 2 + 4 * detectorSections,
                        "overall PR and ROC, then each detector's and overall's on both of its charts")

@@ -92,6 +92,32 @@ final class LearnedDetectorEndToEndTests: XCTestCase {
         XCTAssertTrue(badError.contains("--buckets must be a power of two"), badError)
     }
 
+    func test_train_reportsEvaluationFilesAtEachRequestedThreshold() throws {
+        let data = try writeTrainingFile("toy.ndjson", attackTopic: zebraAttacks)
+        let held = try writeTrainingFile("held.ndjson", attackTopic: zebraAttacks.reversed())
+        let out = scratch.appendingPathComponent("toy.glm").path
+        let table = try train(data, out: out, extra: ["--evaluate", held, "--evaluate-threshold", "0.9", "--evaluate-threshold", "0.999"])
+        XCTAssertTrue(table.contains("evaluated (not trained on): \(held)"), table)
+        XCTAssertTrue(table.contains("threshold 0.9000"), table)
+        XCTAssertTrue(table.contains("threshold 0.9990"), table)
+
+        let (_, json, _) = try TestDaemon.cli(["train", data, "--out", out, "--buckets", "4096", "--evaluate", held,
+                                               "--evaluate-threshold", "0.9", "--evaluate-threshold", "0.999", "--format", "json"])
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let rows = try XCTUnwrap((object["evaluations_at_thresholds"] as? [String: Any])?[held] as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["threshold"] as? Double }, [0.9, 0.999], "one row per threshold, in the order given")
+        for row in rows {
+            XCTAssertEqual((row["tp"] as? Int ?? 0) + (row["fn"] as? Int ?? 0), 40, "every attack of the file is counted")
+            XCTAssertEqual((row["fp"] as? Int ?? 0) + (row["tn"] as? Int ?? 0), 40, "every benign event of the file is counted")
+        }
+        XCTAssertGreaterThanOrEqual(rows[0]["tp"] as? Int ?? -1, rows[1]["tp"] as? Int ?? Int.max,
+                                    "a higher threshold never catches more")
+
+        let (badStatus, _, badError) = try TestDaemon.cli(["train", data, "--out", out, "--evaluate-threshold", "1.5"])
+        XCTAssertNotEqual(badStatus, 0)
+        XCTAssertTrue(badError.contains("--evaluate-threshold must be in (0, 1]"), badError)
+    }
+
     func test_learnedDetector_signalsInVerdicts_andShadowModeNeverChangesThem() throws {
         let data = try writeTrainingFile("toy.ndjson", attackTopic: zebraAttacks)
         let detectors = scratch.appendingPathComponent("detectors")

@@ -14,7 +14,7 @@ final class ShippedDetectorsTests: XCTestCase {
         let names = catalog.definitions.map(\.name)
         for expected in ["jailbreak", "prompt-injection", "system-prompt-extraction", "secrets", "private-key",
                          "agent-tool-abuse", "reverse-shell", "hidden-text", "refusal-probing", "flagged-burst",
-                         "event-rate", "org-spray", "harmful-request"] {
+                         "event-rate", "org-spray", "harmful-request", "learned-attack"] {
             XCTAssertTrue(names.contains(expected), "missing \(expected)")
         }
         let engine = try RuleEngine(definitions: catalog.definitions)

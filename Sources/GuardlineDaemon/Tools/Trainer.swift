@@ -14,6 +14,9 @@ public enum Trainer {
         public var skipped: Int
         /// Per extra evaluation file: quality at the recommended threshold.
         public var evaluations: [(file: String, metrics: ClassifierMetrics)]
+        /// Per extra evaluation file: quality at each `evaluationThresholds` value, in order
+        /// (the threshold a detector file will set is rarely the model's recommended one).
+        public var evaluationsAtThresholds: [(file: String, metrics: [ClassifierMetrics])]
         /// Mean cost of one `score` on bench events (~570 bytes of text and a tool call), in nanoseconds.
         public var nanosecondsPerEvent: Double
         /// The model file's bytes, as written.
@@ -22,7 +25,7 @@ public enum Trainer {
 
     /// Trains on `files`, writes the model to `output`, and evaluates on `evaluate`.
     public static func run(files: [String], output: String, options: LinearModelTrainer.Options,
-                           evaluate: [String] = []) throws -> Result {
+                           evaluate: [String] = [], evaluationThresholds: [Double] = []) throws -> Result {
         var skipped = 0
         let examples = try read(files: files, settings: options.settings, skipped: &skipped)
         let attacks = examples.filter(\.attack).count
@@ -38,13 +41,15 @@ public enum Trainer {
             throw ConfigError.training(path: output, reason: "cannot write the model: \(error.localizedDescription)")
         }
         var evaluations: [(file: String, metrics: ClassifierMetrics)] = []
+        var evaluationsAtThresholds: [(file: String, metrics: [ClassifierMetrics])] = []
         for file in evaluate {
             var ignored = 0
             let events = try read(files: [file], settings: options.settings, skipped: &ignored)
             let scored = events.map { (attack: $0.attack, score: report.model.score(features: $0.features)) }
             evaluations.append((file, ClassifierMetrics(scored: scored, threshold: report.model.recommendedThreshold)))
+            evaluationsAtThresholds.append((file, evaluationThresholds.map { ClassifierMetrics(scored: scored, threshold: $0) }))
         }
-        return Result(report: report, skipped: skipped, evaluations: evaluations,
+        return Result(report: report, skipped: skipped, evaluations: evaluations, evaluationsAtThresholds: evaluationsAtThresholds,
                       nanosecondsPerEvent: measureScoring(report.model), fileBytes: bytes.count)
     }
 
