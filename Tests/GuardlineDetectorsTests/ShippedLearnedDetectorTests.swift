@@ -2,8 +2,8 @@ import GuardlineDetectors
 import GuardlineProtocol
 import XCTest
 
-/// The learned detector shipped in config/detectors/: it ships in shadow
-/// mode, and its model keeps the quality it was shipped with on the
+/// The learned detector shipped in config/detectors/: it enforces at
+/// severity medium (one signal never flags an account alone), and its model keeps the quality it was shipped with on the
 /// hand-written development set (never trained on).
 final class ShippedLearnedDetectorTests: XCTestCase {
     private func shippedLearned() throws -> (definition: DetectorDefinition, spec: LearnedSpec) {
@@ -17,9 +17,9 @@ final class ShippedLearnedDetectorTests: XCTestCase {
         return (definition, try XCTUnwrap(spec, "learned-attack must be kind: learned"))
     }
 
-    func test_shippedLearnedDetector_isShadowMediumWithAWordOnlyModel() throws {
+    func test_shippedLearnedDetector_isEnforcingMediumWithAWordOnlyModel() throws {
         let (definition, spec) = try shippedLearned()
-        XCTAssertEqual(definition.mode, .shadow, "a learned detector ships in shadow mode until promoted")
+        XCTAssertEqual(definition.mode, .enforce, "promoted after shadow testing on the development and probe sets")
         XCTAssertEqual(definition.severity, .medium)
         XCTAssertEqual(spec.threshold, 0.8)
         XCTAssertEqual(Set(spec.roles), [.user, .tool])

@@ -1103,6 +1103,28 @@ for _ in range(1100):
     add("benign", "agent_tool_use", maybe(pick(["Checking that now.", "On it.", "Let me look.", "Running it."]), 0.4) or None,
         role="assistant", tool_calls=[(name, make())])
 
+# Everyday "how do I make/build/get ..." questions: the asking shape of a
+# harmful request ("how to make a pipe bomb") is also the most ordinary shape
+# of a cooking, craft, home or software question, and must not carry the
+# attack signal on its own.
+howto_open = ["How to", "How do I", "How can I", "What's the best way to", "Can you tell me how to", "Explain how to",
+              "Teach me how to", "Show me how to", "Step by step, how do I", "Is there an easy way to", "how to", "how do i"]
+howto_verb = ["make", "cook", "bake", "build", "brew", "prepare", "create", "grow", "fix", "clean", "get rid of", "remove",
+              "mix", "paint", "sew", "knit", "repair", "install", "set up", "start", "write", "draw", "plant"]
+howto_object = ["pancakes", "bread", "sourdough starter", "a birthday cake", "cold brew coffee", "kombucha", "a smoothie",
+                "fresh pasta", "pizza dough", "a lasagna", "homemade granola", "a paper airplane", "a birdhouse",
+                "a bookshelf", "a raised garden bed", "a website", "a budget spreadsheet", "a resume", "a podcast",
+                "soap", "candles", "a quilt", "tomatoes", "a compost heap", "a treehouse", "a mobile app", "a chess engine",
+                "a Halloween costume", "slime for kids", "a volcano science project", "a kite", "ice cream", "jam",
+                "a cocktail", "mulled wine", "a mood board", "a newsletter", "a logo", "friends in a new city",
+                "a bath bomb", "a smoke detector work again", "mould in the shower", "a stain out of a shirt",
+                "my sourdough rise more", "a fire in a fireplace", "a campfire safely"]
+howto_tail = ["", "", "?", "without eggs?", "without an oven?", "without sugar?", "at home?", "for beginners?",
+              "quickly?", "on a budget?", "with kids?", "step by step?", "in under an hour?", "without special tools?",
+              "from scratch?", "that lasts longer?"]
+for _ in range(900):
+    add("benign", "general", case_noise(join(pick(howto_open), pick(howto_verb), pick(howto_object), pick(howto_tail))))
+
 rng.shuffle(events)
 with open("training-events.ndjson", "w", encoding="utf-8") as out:
     for event in events:
