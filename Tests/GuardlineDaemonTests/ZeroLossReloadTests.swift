@@ -3,7 +3,11 @@ import GuardlineTransport
 import XCTest
 
 /// Twenty reloads while a client streams: no error replies, no lost or
-/// duplicated verdicts, no long pause, and new detectors take effect.
+/// duplicated verdicts, no long pause, and new detectors take effect. The
+/// reloads add, change and remove detectors of every kind (rules, native
+/// plugin, out-of-process child, learned model), and every third kind of
+/// change is broken (a regex that does not compile, a missing plugin, a
+/// corrupt model), which must leave the running generation serving.
 final class ZeroLossReloadTests: XCTestCase {
     private final class Stream: @unchecked Sendable {
         let lock = NSLock()
@@ -19,6 +23,29 @@ final class ZeroLossReloadTests: XCTestCase {
 
     private func rule(_ name: String, literal: String, version: String) -> String {
         "name: \(name)\nversion: \(version)\ndescription: reload test\nseverity: low\npatterns:\n  - literal: \(literal)\n    labels: [x]\n"
+    }
+
+    private var keywordPluginPath: String {
+        let name = "libExampleKeywordPlugin.so"
+        for directory in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
+            let path = directory.appendingPathComponent(name).path
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        return Bundle.main.bundleURL.appendingPathComponent(name).path
+    }
+
+    private func native(path: String) -> String {
+        "name: keyword\nversion: 1.0.0\ndescription: reload test\nkind: native\nseverity: low\npath: \(path)\n"
+            + "threshold: 0.5\nconfig:\n  phrases: [exfiltrate the database]\n  label: data_theft\n  score: 0.9\n"
+    }
+
+    private func process(script: String) -> String {
+        "name: classifier\nversion: 1.0.0\ndescription: reload test\nkind: process\nseverity: low\n"
+            + "command: [python3, \(script)]\ndeadline: 50ms\n"
+    }
+
+    private func learned(model: String) -> String {
+        "name: learned\nversion: 1.0.0\ndescription: reload test\nkind: learned\nseverity: low\nmodel: \(model)\nthreshold: 0.8\n"
     }
 
     func test_twentyReloadsWhileStreaming_loseNothing() throws {
@@ -80,19 +107,34 @@ final class ZeroLossReloadTests: XCTestCase {
         }
         writer.start()
 
-        // Twenty reloads: add, change, remove, broken files, back to good.
+        // Twenty reloads, two passes over: add, change and remove detectors of
+        // every kind, with a broken change of each kind in between.
+        let root = TestPaths.packageRoot
+        let classifier = root.appendingPathComponent("config/plugins/example_classifier.py").path
+        let model = root.appendingPathComponent("config/detectors/learned-attack.glm").path
+        try "GLLINEAR-but-not-really".write(to: detectors.appendingPathComponent("corrupt.glm"), atomically: true, encoding: .utf8)
+        let broken: Set<Int> = [2, 5, 8]
         usleep(200_000)
         for round in 0..<20 {
-            switch round % 5 {
+            switch round % 10 {
             case 0: try write("extra.yaml", rule("extra", literal: "hello", version: "\(round)"), in: detectors)
             case 1: try write("extra.yaml", rule("extra", literal: "nothing-matches", version: "\(round)"), in: detectors)
             case 2: try write("broken.yaml", "name: broken\nversion: 1\ndescription: x\nseverity: low\npatterns:\n  - regex: '(bad'\n", in: detectors)
             case 3: try fm.removeItem(at: detectors.appendingPathComponent("broken.yaml"))
                     try write("late.yaml", rule("added-late", literal: "late-phrase", version: "\(round)"), in: detectors)
-            default: try? fm.removeItem(at: detectors.appendingPathComponent("extra.yaml"))
+            case 4: try write("keyword.yaml", native(path: keywordPluginPath), in: detectors)
+            case 5: try write("keyword.yaml", native(path: "/nonexistent/libmissing.so"), in: detectors)
+            case 6: try write("keyword.yaml", native(path: keywordPluginPath), in: detectors)
+                    try write("classifier.yaml", process(script: classifier), in: detectors)
+            case 7: try write("learned.yaml", learned(model: model), in: detectors)
+            case 8: try write("learned.yaml", learned(model: "corrupt.glm"), in: detectors)
+            default:
+                for name in ["extra.yaml", "keyword.yaml", "classifier.yaml", "learned.yaml"] {
+                    try? fm.removeItem(at: detectors.appendingPathComponent(name))
+                }
             }
             let (status, _, errors) = try TestDaemon.cli(["reload", "--db", daemon.databasePath])
-            XCTAssertEqual(status, round % 5 == 2 ? 1 : 0, "round \(round): \(errors)")
+            XCTAssertEqual(status, broken.contains(round % 10) ? 1 : 0, "round \(round): \(errors)")
             usleep(50_000)
         }
         usleep(300_000)
