@@ -21,12 +21,23 @@ final class RunningProcessDetector: Sendable {
     let key: Key
     let detector: ProcessDetector
 
-    /// Starts the child; throws when it cannot be spawned at all.
+    /// How long a new child may take to answer its first request before the
+    /// generation is swapped in anyway (then deadlines protect the hot path).
+    static let startupTimeout = 5.0
+
+    /// Starts the child and waits (off the hot path: this runs while a
+    /// generation is built) until it answers, so the first chunks after a
+    /// reload do not each wait out the deadline on a child still starting.
+    /// Throws when the child cannot be spawned at all.
     init(key: Key) throws(ProcessDetectorError) {
         self.key = key
         detector = ProcessDetector(configuration: key.spec.configuration(name: key.name))
         try detector.start()
+        ready = detector.awaitReady(timeout: Self.startupTimeout)
     }
+
+    /// Whether the child answered its readiness probe within `startupTimeout`.
+    let ready: Bool
 
     deinit {
         let detector = self.detector

@@ -227,7 +227,7 @@ public final class ProcessDetector: @unchecked Sendable {
     /// Writes `bytes` after any output a slow child has not taken yet. Returns
     /// nil on success (including output left for later at the deadline), or
     /// why the write failed (no child, EPIPE).
-    private func write(_ bytes: [UInt8], until deadline: Double) -> String? {
+    func write(_ bytes: [UInt8], until deadline: Double) -> String? {
         writeLock.lock()
         defer { writeLock.unlock() }
         guard inputDescriptor >= 0 else { return "no child process is running" }
