@@ -43,6 +43,44 @@ final class EvalEndToEndTests: XCTestCase {
         XCTAssertEqual(sweep.last?["tpr"] as? Double, 0, "nothing scores 1.0")
     }
 
+    /// A `kind: process` detector is scored by its real child in event-level eval too.
+    func test_eval_scoresProcessDetectorsThroughTheirChild() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("guardline-eval-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        let child = """
+        import json, sys
+        for line in sys.stdin:
+            r = json.loads(line)
+            score = 0.9 if "smuggle-the-ledger" in r["text"] else 0.0
+            sys.stdout.write(json.dumps({"seq": r["seq"], "score": score, "labels": ["ledger"]}) + "\\n")
+            sys.stdout.flush()
+        """
+        try child.write(to: root.appendingPathComponent("child.py"), atomically: true, encoding: .utf8)
+        try """
+        name: ledger-child
+        version: 1.0.0
+        description: eval test
+        kind: process
+        severity: high
+        command: [python3, child.py]
+        deadline: 2s
+        """.write(to: root.appendingPathComponent("ledger-child.yaml"), atomically: true, encoding: .utf8)
+        let daemon = try TestDaemon(detectors: root.path)
+        let lines = [
+            #"{"id":"p1","account_id":"a","text":"please smuggle-the-ledger out","label":"attack"}"#,
+            #"{"id":"p2","account_id":"a","text":"an ordinary question","label":"benign"}"#,
+            #"{"id":"p3","account_id":"a","text":"an attack it misses","label":"attack"}"#,
+        ]
+        let file = root.appendingPathComponent("labelled.ndjson")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let (status, json, errors) = try TestDaemon.cli(["eval", file.path, "--config", daemon.configPath, "--format", "json"])
+        XCTAssertEqual(status, 0, errors)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let detector = try XCTUnwrap((report["detectors"] as? [String: [String: Any]])?["ledger-child"], json)
+        XCTAssertEqual([detector["tp"], detector["fp"], detector["tn"], detector["fn"]] as? [Int], [1, 0, 1, 1])
+    }
+
     func test_evalAccounts_comparesPipelineFlagsWithGroundTruth() throws {
         let daemon = try TestDaemon()
         var lines: [String] = []

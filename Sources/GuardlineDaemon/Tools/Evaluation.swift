@@ -64,7 +64,7 @@ public struct Evaluation: Sendable {
         var scored: [(attack: Bool, score: Double)] = []
         var detectorScored: [String: [(attack: Bool, score: Double)]] = [:]
         var hits: [RuleHit] = []
-        let scoredDetectors = generation.detectors.filter { ["rules", "native", "learned"].contains($0.kind) }.map(\.name)
+        let scoredDetectors = generation.detectors.filter { ["rules", "native", "learned", "process"].contains($0.kind) }.map(\.name)
         let enforcingDetectors = generation.detectors.filter(\.enforcing).map(\.name)
         for file in files {
             let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -90,6 +90,13 @@ public struct Evaluation: Sendable {
                     for learned in generation.learned where learned.reads(event.role) {
                         let score = learned.model.score(event)
                         if score >= learned.threshold { fired[generation.detectors[learned.detector].name] = score }
+                    }
+                    // Offline, one request per event is fine: the child answers within its deadline or the miss counts as not fired.
+                    for process in generation.processes {
+                        if let score = process.running.detector.score(batch: [ProcessRequest(event: event)])[0]?.score,
+                           score >= process.threshold {
+                            fired[generation.detectors[process.detector].name] = score
+                        }
                     }
                     return true
                 }
