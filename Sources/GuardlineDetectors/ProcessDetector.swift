@@ -50,6 +50,8 @@ public final class ProcessDetector: @unchecked Sendable {
     var inputDescriptor: Int32 = -1
     var inputOwner: pid_t = 0
     var unwrittenOutput: [UInt8] = []
+    /// What `write` reports when the child has already gone.
+    static let noChildRunning = "no child process is running"
     /// A child that does not read this much of what it was sent is killed.
     static let unwrittenLimit = 4 << 20
 
@@ -169,7 +171,10 @@ public final class ProcessDetector: @unchecked Sendable {
         defer { lock.unlock() }
         if let failure = written {
             counters.errors += 1
-            recordFailureLocked(failure)
+            // The child died between the check above and the write: its death
+            // is already recorded (reason and breaker failure); do not bury
+            // that reason under this consequence of it.
+            if failure != Self.noChildRunning { recordFailureLocked(failure) }
         } else {
             while waiter.outstanding > 0 {
                 let remaining = deadline - ProcessSyscalls.now()
@@ -230,7 +235,7 @@ public final class ProcessDetector: @unchecked Sendable {
     func write(_ bytes: [UInt8], until deadline: Double) -> String? {
         writeLock.lock()
         defer { writeLock.unlock() }
-        guard inputDescriptor >= 0 else { return "no child process is running" }
+        guard inputDescriptor >= 0 else { return Self.noChildRunning }
         var buffer = unwrittenOutput.isEmpty ? bytes : unwrittenOutput + bytes
         unwrittenOutput = []
         var offset = 0
