@@ -15,7 +15,7 @@ import Glibc
 final class Worker: @unchecked Sendable {
     let index: Int
     let queue: DispatchQueue
-    private let services: DaemonServices
+    let services: DaemonServices
     let parser: EventParser
     private var scanner: RuleScanner?
     private var scannerGeneration: UInt64 = .max
@@ -23,7 +23,7 @@ final class Worker: @unchecked Sendable {
     private var nativeContexts: [(detector: NativeDetector, context: NativePluginContext)] = []
     private var ruleHits: [RuleHit] = []
     var hits: [SignalHit] = []
-    private var records: [SignalRecord] = []
+    var records: [SignalRecord] = []
     private(set) var encoder = ReplyEncoder(capacity: 256 << 10)
     /// Shared by every connection of this worker; a connection keeps only its `PendingInput`.
     var framer: LineFramer
@@ -33,7 +33,7 @@ final class Worker: @unchecked Sendable {
     var counters = WorkerCounters()
     /// Per detector of the current generation, for this chunk (see `DetectorStatistics`).
     var chunkCalls: [UInt64] = []
-    private var chunkFires: [UInt64] = []
+    var chunkFires: [UInt64] = []
     var chunkErrors: [UInt64] = []
     var chunkTimeouts: [UInt64] = []
     var chunkNanos: [UInt64] = []
@@ -45,11 +45,11 @@ final class Worker: @unchecked Sendable {
     var processRequests: [ProcessRequest] = []
     var processOutcomes: [ProcessBatchOutcome] = []
     var processCursor = 0
-    private var chunkEvents: UInt64 = 0
+    var chunkEvents: UInt64 = 0
     /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
     private var sampleCountdown = 0
     private var pendingWait = false
-    private var sampleState: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var sampleState: UInt64 = 0x9E37_79B9_7F4A_7C15
     /// Offline replay: no wall clock, no sockets (see `ingest`).
     let replayClock: Bool
     private var lastEventTime = 0.0
@@ -332,61 +332,7 @@ final class Worker: @unchecked Sendable {
         }
     }
 
-    private func record(event: EventView, time: Double) {
-        let eventID = event.id.string
-        let accountID = event.accountID.string
-        let orgID = event.orgID.count > 0 ? event.orgID.string : nil
-        let conversationID = event.conversationID.count > 0 ? event.conversationID.string : nil
-        for hit in hits {
-            records.append(SignalRecord(eventID: eventID, accountID: accountID, orgID: orgID, conversationID: conversationID,
-                                        detector: hit.detector, detectorVersion: hit.version,
-                                        mode: hit.enforcing ? "enforce" : "shadow", score: hit.score,
-                                        labels: hit.labels, evidence: hit.evidence, createdAt: time))
-        }
-    }
-
     static let helloVerdict = Array(#"{"ok":true,"type":"hello","responses":"verdict"}"#.utf8) + [0x0A]
     static let emptyString: [UInt8] = [0x22, 0x22]
     static let emptyArray: [UInt8] = [0x5B, 0x5D]
-
-    /// xorshift64: a cheap, per-worker sampling decision.
-    private func shouldSample(_ rate: Double) -> Bool {
-        guard rate < 1 else { return true }
-        sampleState ^= sampleState << 13
-        sampleState ^= sampleState >> 7
-        sampleState ^= sampleState << 17
-        return Double(sampleState >> 11) / Double(1 << 53) < rate
-    }
-
-    /// Hands this chunk's per-detector counts to the shared statistics (one lock per chunk).
-    private func publishStatistics() {
-        guard chunkEvents > 0 || chunkFires.contains(where: { $0 > 0 }) else { return }
-        // Rules and behavioural detectors score every event; natives and processes counted their own calls.
-        for index in chunkCalls.indices where !generation.countsOwnCalls[index] { chunkCalls[index] += chunkEvents }
-        services.statistics.add(names: generation.behaviour.detectorNames, calls: chunkCalls, fires: chunkFires,
-                                errors: chunkErrors, timeouts: chunkTimeouts, sampledNanos: chunkNanos, sampledCalls: chunkSampled,
-                                maxNanos: chunkMaxNanos)
-        for index in chunkCalls.indices {
-            chunkCalls[index] = 0
-            chunkFires[index] = 0
-            chunkErrors[index] = 0
-            chunkTimeouts[index] = 0
-            chunkNanos[index] = 0
-            chunkSampled[index] = 0
-            chunkMaxNanos[index] = 0
-        }
-        chunkEvents = 0
-    }
-
-    static func monotonicNanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
-
-    static func wallClock() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
 }
