@@ -73,12 +73,17 @@ public final class Listener: @unchecked Sendable {
         }
         source.setCancelHandler {
             Syscalls.close(fd)
-            if let unixPath { unlink(unixPath) }
         }
     }
 
     public func start() { source.activate() }
 
     /// Stops accepting; the descriptor is closed once the source is cancelled.
-    public func close() { source.cancel() }
+    /// A Unix socket's path is removed here, synchronously: the cancel handler
+    /// runs later on the queue, and a process that exits right after `close()`
+    /// (a stopping daemon) would otherwise leave the socket file behind.
+    public func close() {
+        if let unixPath { Syscalls.removeSocketFile(unixPath) }
+        source.cancel()
+    }
 }

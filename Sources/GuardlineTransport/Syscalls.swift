@@ -154,13 +154,18 @@ extension Syscalls {
         return address
     }
 
+    /// Removes a Unix socket's file (a missing file is fine: nothing to remove).
+    static func removeSocketFile(_ path: String) {
+        unlink(path)
+    }
+
     /// A listening Unix domain stream socket at `path`, mode 0600 (owner only):
     /// the control socket must not let other local users reload the daemon.
     /// A stale socket file from an earlier run is replaced.
     static func unixListener(path: String, backlog: Int32) throws(SocketError) -> Int32 {
         var address = try unixAddress(path)
         let fd = try socket(family: AF_UNIX, type: Int32(SOCK_STREAM.rawValue))
-        unlink(path)
+        removeSocketFile(path)
         // Create the socket file with no permissions for anyone else from the start.
         let previous = umask(0o177)
         let rc = withUnsafePointer(to: &address) {
