@@ -62,4 +62,12 @@ extension Worker {
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
+
+    /// One timed call of detector `index` in this chunk (only sampled events are timed).
+    @inline(__always)
+    func noteTimedCall(of index: Int, nanos: UInt64) {
+        chunkNanos[index] += nanos
+        chunkSampled[index] += 1
+        chunkMaxNanos[index] = max(chunkMaxNanos[index], nanos)
+    }
 }

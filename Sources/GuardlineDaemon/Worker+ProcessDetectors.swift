@@ -61,9 +61,7 @@ extension Worker {
             counters.processErrors += failed
             counters.processTimeouts += outcome.timeouts
             if outcome.seconds > 0 {
-                chunkNanos[slot.detector] += UInt64(outcome.seconds * 1e9)
-                chunkSampled[slot.detector] += 1
-                chunkMaxNanos[slot.detector] = max(chunkMaxNanos[slot.detector], UInt64(outcome.seconds * 1e9))
+                noteTimedCall(of: slot.detector, nanos: UInt64(outcome.seconds * 1e9))
             }
         }
     }

@@ -233,9 +233,7 @@ final class Worker: @unchecked Sendable {
         if sampled {
             let now = Worker.monotonicNanos()
             for index in generation.ruleDetectors {
-                chunkNanos[index] += now - started
-                chunkSampled[index] += 1
-                chunkMaxNanos[index] = max(chunkMaxNanos[index], now - started)
+                noteTimedCall(of: index, nanos: now - started)
             }
             started = now
         }
@@ -251,9 +249,7 @@ final class Worker: @unchecked Sendable {
             defer {
                 if sampled {
                     let now = Worker.monotonicNanos()
-                    chunkNanos[native.detector] += now - started
-                    chunkSampled[native.detector] += 1
-                    chunkMaxNanos[native.detector] = max(chunkMaxNanos[native.detector], now - started)
+                    noteTimedCall(of: native.detector, nanos: now - started)
                     started = now
                 }
             }
@@ -275,9 +271,7 @@ final class Worker: @unchecked Sendable {
             let score = learned.model.score(event)
             if sampled {
                 let now = Worker.monotonicNanos()
-                chunkNanos[learned.detector] += now - started
-                chunkSampled[learned.detector] += 1
-                chunkMaxNanos[learned.detector] = max(chunkMaxNanos[learned.detector], now - started)
+                noteTimedCall(of: learned.detector, nanos: now - started)
                 started = now
             }
             guard score >= learned.threshold else { continue }

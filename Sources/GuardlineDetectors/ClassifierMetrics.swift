@@ -1,32 +1,22 @@
 /// Quality of a scoring classifier on labelled events: the confusion counts
 /// at one threshold, the area under the ROC curve, and the lowest threshold
 /// that keeps the false-positive rate at or under a target.
+@dynamicMemberLookup
 public struct ClassifierMetrics: Sendable, Equatable {
     public var threshold: Double
-    public var truePositives = 0, falsePositives = 0, trueNegatives = 0, falseNegatives = 0
+    /// The confusion matrix at `threshold`; its counts and rates read as
+    /// members of the metrics (`metrics.truePositiveRate`).
+    public var counts = ConfusionCounts()
     /// Probability that a random attack scores above a random benign event (ties count half).
     public var areaUnderCurve: Double
 
-    public var truePositiveRate: Double { ratio(truePositives, truePositives + falseNegatives) }
-    public var falsePositiveRate: Double { ratio(falsePositives, falsePositives + trueNegatives) }
-    public var precision: Double { ratio(truePositives, truePositives + falsePositives) }
-    public var f1: Double {
-        let p = precision, r = truePositiveRate
-        return p + r == 0 ? 0 : 2 * p * r / (p + r)
-    }
+    public subscript<Value>(dynamicMember keyPath: KeyPath<ConfusionCounts, Value>) -> Value { counts[keyPath: keyPath] }
 
     /// Counts at `threshold` (fires when score >= threshold) over `scored`.
     public init(scored: [(attack: Bool, score: Double)], threshold: Double) {
         self.threshold = threshold
         areaUnderCurve = Self.areaUnderCurve(scored)
-        for (attack, score) in scored {
-            switch (attack, score >= threshold) {
-            case (true, true): truePositives += 1
-            case (true, false): falseNegatives += 1
-            case (false, true): falsePositives += 1
-            case (false, false): trueNegatives += 1
-            }
-        }
+        for (attack, score) in scored { counts.add(attack: attack, fired: score >= threshold) }
     }
 
     /// Mann–Whitney U over ranks, with tied scores sharing their mean rank.
@@ -56,6 +46,4 @@ public struct ClassifierMetrics: Sendable, Equatable {
         guard allowed < benign.count else { return 0 }
         return min(1, benign[allowed].nextUp)
     }
-
-    private func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
 }

@@ -4,14 +4,7 @@ import XCTest
 /// A `kind: native` detector file loads a real plugin library (dlopen) into
 /// the daemon's generation, and its signals reach verdicts and SQLite.
 final class NativeDetectorEndToEndTests: XCTestCase {
-    private var pluginPath: String {
-        let name = "libExampleKeywordPlugin.so"
-        for directory in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
-            let path = directory.appendingPathComponent(name).path
-            if FileManager.default.fileExists(atPath: path) { return path }
-        }
-        return Bundle.main.bundleURL.appendingPathComponent(name).path
-    }
+    private var pluginPath: String { TestPaths.builtProduct("libExampleKeywordPlugin.so") }
 
     private func detectorsDirectory(pluginPath: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guardline-native-\(UUID().uuidString)")

@@ -5,14 +5,7 @@ import XCTest
 /// The daemon persists its per-detector statistics (`detector_stats`), and
 /// `shadow-report` turns them into each shadow detector's calls and cost.
 final class ShadowLatencyEndToEndTests: XCTestCase {
-    private var pluginPath: String {
-        let name = "libExampleKeywordPlugin.so"
-        for directory in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
-            let path = directory.appendingPathComponent(name).path
-            if FileManager.default.fileExists(atPath: path) { return path }
-        }
-        return Bundle.main.bundleURL.appendingPathComponent(name).path
-    }
+    private var pluginPath: String { TestPaths.builtProduct("libExampleKeywordPlugin.so") }
 
     /// The fixture rules detectors (one of them shadow), plus the keyword plugin in shadow mode.
     private func detectorsDirectory() throws -> String {

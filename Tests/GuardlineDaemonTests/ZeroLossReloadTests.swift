@@ -25,14 +25,7 @@ final class ZeroLossReloadTests: XCTestCase {
         "name: \(name)\nversion: \(version)\ndescription: reload test\nseverity: low\npatterns:\n  - literal: \(literal)\n    labels: [x]\n"
     }
 
-    private var keywordPluginPath: String {
-        let name = "libExampleKeywordPlugin.so"
-        for directory in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
-            let path = directory.appendingPathComponent(name).path
-            if FileManager.default.fileExists(atPath: path) { return path }
-        }
-        return Bundle.main.bundleURL.appendingPathComponent(name).path
-    }
+    private var keywordPluginPath: String { TestPaths.builtProduct("libExampleKeywordPlugin.so") }
 
     private func native(path: String) -> String {
         "name: keyword\nversion: 1.0.0\ndescription: reload test\nkind: native\nseverity: low\npath: \(path)\n"

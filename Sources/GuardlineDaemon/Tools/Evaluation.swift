@@ -3,32 +3,11 @@ import GuardlineDetectors
 import GuardlineProtocol
 
 /// `guardline eval`: event-level quality of the content detectors (rules,
-/// native plugins and learned models) on labelled events (`"label": "attack"|"benign"`, optional
+/// native plugins, learned models and process detectors) on labelled events (`"label": "attack"|"benign"`, optional
 /// `"category"`). Behavioural detectors act on accounts over time, so they are
 /// not scored per event here.
 public struct Evaluation: Sendable {
-    public struct Confusion: Sendable, Equatable {
-        public var truePositives = 0, falsePositives = 0, trueNegatives = 0, falseNegatives = 0
-
-        public var truePositiveRate: Double { ratio(truePositives, truePositives + falseNegatives) }
-        public var falsePositiveRate: Double { ratio(falsePositives, falsePositives + trueNegatives) }
-        public var precision: Double { ratio(truePositives, truePositives + falsePositives) }
-        public var f1: Double {
-            let p = precision, r = truePositiveRate
-            return p + r == 0 ? 0 : 2 * p * r / (p + r)
-        }
-
-        mutating func add(attack: Bool, fired: Bool) {
-            switch (attack, fired) {
-            case (true, true): truePositives += 1
-            case (true, false): falseNegatives += 1
-            case (false, true): falsePositives += 1
-            case (false, false): trueNegatives += 1
-            }
-        }
-
-        private func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
-    }
+    public typealias Confusion = ConfusionCounts
 
     public struct SweepPoint: Sendable, Equatable {
         public var threshold: Double

@@ -10,15 +10,18 @@ enum TestPaths {
     static let fixtures = packageRoot.appendingPathComponent("Tests/GuardlineDaemonTests/Fixtures")
     static let shippedConfig = packageRoot.appendingPathComponent("config/guardline.yaml").path
 
-    /// The `guardline` binary built next to the test bundle.
-    static var executable: String {
-        let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        for directory in candidates {
-            let path = directory.appendingPathComponent("guardline").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
+    /// A product SwiftPM built next to the test bundle: the `guardline`
+    /// binary, or a fixture plugin library such as `libExampleKeywordPlugin.so`.
+    static func builtProduct(_ name: String) -> String {
+        for directory in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
+            let path = directory.appendingPathComponent(name).path
+            if FileManager.default.fileExists(atPath: path) { return path }
         }
-        return Bundle.main.bundleURL.appendingPathComponent("guardline").path
+        return Bundle.main.bundleURL.appendingPathComponent(name).path
     }
+
+    /// The `guardline` binary built next to the test bundle.
+    static var executable: String { builtProduct("guardline") }
 }
 
 /// A real `guardline serve` process in a scratch directory with the test
