@@ -50,8 +50,6 @@ public final class ProcessDetector: @unchecked Sendable {
     var inputDescriptor: Int32 = -1
     var inputOwner: pid_t = 0
     var unwrittenOutput: [UInt8] = []
-    /// What `write` reports when the child has already gone.
-    static let noChildRunning = "no child process is running"
     /// A child that does not read this much of what it was sent is killed.
     static let unwrittenLimit = 4 << 20
 
@@ -171,10 +169,10 @@ public final class ProcessDetector: @unchecked Sendable {
         defer { lock.unlock() }
         if let failure = written {
             counters.errors += 1
-            // The child died between the check above and the write: its death
-            // is already recorded (reason and breaker failure); do not bury
-            // that reason under this consequence of it.
-            if failure != Self.noChildRunning { recordFailureLocked(failure) }
+            // A child that died between the check above and the write had its
+            // death recorded (reason and breaker failure) when it happened; do
+            // not bury that reason under this consequence of it.
+            if case .failed(let reason) = failure { recordFailureLocked(reason) }
         } else {
             while waiter.outstanding > 0 {
                 let remaining = deadline - ProcessSyscalls.now()
@@ -229,13 +227,21 @@ public final class ProcessDetector: @unchecked Sendable {
         bytes[start...].reverse()
     }
 
+    /// Why a write to the child failed.
+    enum WriteFailure: Equatable {
+        /// The child is already gone; its death was recorded when it happened.
+        case noChild
+        /// The pipe refused the bytes (end of file, EPIPE or another errno).
+        case failed(String)
+    }
+
     /// Writes `bytes` after any output a slow child has not taken yet. Returns
     /// nil on success (including output left for later at the deadline), or
-    /// why the write failed (no child, EPIPE).
-    func write(_ bytes: [UInt8], until deadline: Double) -> String? {
+    /// why the write failed.
+    func write(_ bytes: [UInt8], until deadline: Double) -> WriteFailure? {
         writeLock.lock()
         defer { writeLock.unlock() }
-        guard inputDescriptor >= 0 else { return Self.noChildRunning }
+        guard inputDescriptor >= 0 else { return .noChild }
         var buffer = unwrittenOutput.isEmpty ? bytes : unwrittenOutput + bytes
         unwrittenOutput = []
         var offset = 0
@@ -254,9 +260,9 @@ public final class ProcessDetector: @unchecked Sendable {
                 }
                 ProcessSyscalls.waitWritable(inputDescriptor, milliseconds: Int32(remaining * 1000) + 1)
             case .endOfFile:
-                return "write to child returned end of file"
+                return .failed("write to child returned end of file")
             case .failed(let code):
-                return "write to child failed: " + ProcessSyscalls.describe(code)
+                return .failed("write to child failed: " + ProcessSyscalls.describe(code))
             }
         }
         return nil
