@@ -1,5 +1,11 @@
 import GuardlineProtocol
 
+/// A pattern matched by `ByteRunPattern`, with its global pattern id.
+struct RunPatternEntry: Sendable {
+    let id: Int
+    let pattern: ByteRunPattern
+}
+
 /// What a scanner needs to know about one compiled rules detector.
 public struct RuleDetectorInfo: Sendable {
     public let name: String
@@ -62,6 +68,9 @@ public final class RuleEngine: Sendable {
     let databases: [[VectorscanDatabase?]]
     /// Every distinct database, for sizing a scratch.
     let distinctDatabases: [VectorscanDatabase]
+    /// Per field and role, like `databases`: the `[class]{N,}` patterns that
+    /// `ByteRunPattern` matches instead of Vectorscan (see there for why).
+    let runPatterns: [[[RunPatternEntry]]]
 
     /// Compiles every pattern of every rules definition. Throws `.invalid` with
     /// one diagnostic per pattern Vectorscan rejects, at the pattern's position.
@@ -74,6 +83,7 @@ public final class RuleEngine: Sendable {
         var detectorPatterns: [Range<Int>] = []
         var detectorRoleMask: [UInt8] = []
         var expressionsByField: [[VectorscanDatabase.Expression]] = Array(repeating: [], count: DetectorField.allCases.count)
+        var runsByField: [[RunPatternEntry]] = Array(repeating: [], count: DetectorField.allCases.count)
 
         for definition in definitions {
             guard case .rules(let spec) = definition.kind else { continue }
@@ -93,6 +103,13 @@ public final class RuleEngine: Sendable {
                 patternWeight.append(pattern.weight)
                 patternLabels.append(pattern.labels)
                 patternOrigin.append((definition.sourcePath, pattern))
+                if !pattern.isLiteral, let run = ByteRunPattern.recognise(
+                    pattern.expression, caseSensitive: pattern.caseSensitive, utf8: pattern.utf8) {
+                    for field in pattern.fields {
+                        runsByField[field.index].append(RunPatternEntry(id: Int(id), pattern: run))
+                    }
+                    continue
+                }
                 let flags = Self.flags(caseSensitive: pattern.caseSensitive, utf8: pattern.utf8)
                 for field in pattern.fields {
                     expressionsByField[field.index].append(.init(expression: pattern.expression, flags: flags, id: id))
@@ -122,6 +139,11 @@ public final class RuleEngine: Sendable {
             databases.append(byRole)
         }
         guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
+        let runPatterns = runsByField.map { runs in
+            Role.allCases.map { role in
+                runs.filter { detectorRoleMask[patternDetector[$0.id]] & (UInt8(1) << role.rawValue) != 0 }
+            }
+        }
 
         self.rules = rules
         self.patternDetector = patternDetector
@@ -130,6 +152,7 @@ public final class RuleEngine: Sendable {
         self.detectorPatterns = detectorPatterns
         self.databases = databases
         self.distinctDatabases = databaseBySet.values.compactMap { $0 }
+        self.runPatterns = runPatterns
     }
 
     /// Compiles one pattern set; nil when it is empty. A multi-compile names

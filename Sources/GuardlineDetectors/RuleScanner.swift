@@ -38,28 +38,43 @@ public final class RuleScanner {
     /// `toolCalls` is a collection because evidence is cut after all fields
     /// are scanned, from whichever field matched first.
     public func scan<ToolCalls: Collection<ToolCallView>>(
-        text: Bytes, role: Role, toolCalls: ToolCalls, into hits: inout [RuleHit]
+        text bytes: Bytes, role: Role, toolCalls: ToolCalls, into hits: inout [RuleHit]
     ) {
-        guard let scratch else { return }
         // The databases of a role hold only the patterns of detectors that read
         // that role, so the role filter costs nothing here.
         let role = Int(role.rawValue)
         let databases = engine.databases
+        let runs = engine.runPatterns
+        let text = DetectorField.text.index, name = DetectorField.toolCallName.index
+        let argument = DetectorField.toolCallArguments.index
 
-        databases[DetectorField.text.index][role]?.scan(text, slot: 0, scratch: scratch, recorder: recorder)
-        let names = databases[DetectorField.toolCallName.index][role]
-        let arguments = databases[DetectorField.toolCallArguments.index][role]
-        if names != nil || arguments != nil {
+        scanField(text: bytes, database: databases[text][role], runs: runs[text][role], slot: 0)
+        let names = databases[name][role], arguments = databases[argument][role]
+        let nameRuns = runs[name][role], argumentRuns = runs[argument][role]
+        if names != nil || arguments != nil || !nameRuns.isEmpty || !argumentRuns.isEmpty {
             var slot: Int32 = 1
             for call in toolCalls {
-                names?.scan(call.name, slot: slot, scratch: scratch, recorder: recorder)
-                arguments?.scan(call.arguments, slot: slot + 1, scratch: scratch, recorder: recorder)
+                scanField(text: call.name, database: names, runs: nameRuns, slot: slot)
+                scanField(text: call.arguments, database: arguments, runs: argumentRuns, slot: slot + 1)
                 slot += 2
             }
         }
         guard recorder.hitCount > 0 else { return }
-        collectHits(text: text, toolCalls: toolCalls, into: &hits)
+        collectHits(text: bytes, toolCalls: toolCalls, into: &hits)
         recorder.reset()
+    }
+
+    /// One field: its Vectorscan database, then its byte-run patterns.
+    @inline(__always)
+    private func scanField(text: Bytes, database: VectorscanDatabase?, runs: [RunPatternEntry], slot: Int32) {
+        if let database, let scratch {
+            database.scan(text, slot: slot, scratch: scratch, recorder: recorder)
+        }
+        for run in runs {
+            if let end = run.pattern.firstMatchEnd(in: text) {
+                recorder.record(pattern: run.id, slot: slot, end: end)
+            }
+        }
     }
 
     /// Combines the recorded pattern matches into detector scores and appends

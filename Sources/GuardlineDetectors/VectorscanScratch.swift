@@ -91,6 +91,16 @@ final class VectorscanMatchRecorder {
         return 0
     }
 
+    /// Records a match found outside Vectorscan (a `ByteRunPattern`), exactly
+    /// as the callback would: only a pattern's first match counts.
+    func record(pattern: Int, slot: Int32, end: Int) {
+        guard state.pointee.firstSlot[pattern] < 0 else { return }
+        state.pointee.firstSlot[pattern] = slot
+        state.pointee.firstEnd[pattern] = end
+        state.pointee.hitPatterns[state.pointee.hitCount] = Int32(pattern)
+        state.pointee.hitCount += 1
+    }
+
     /// How many distinct patterns matched since the last reset.
     var hitCount: Int { state.pointee.hitCount }
 
