@@ -18,8 +18,10 @@ import GuardlineProtocol
 /// where the first run reaches N bytes (tested against Vectorscan on random
 /// input).
 public struct ByteRunPattern: Sendable, Equatable {
-    /// 256 bits: whether each byte value is in the class.
-    private let members: [UInt64]
+    /// 256 bits: whether each byte value is in the class. Four words rather
+    /// than an array, so the pattern is a plain value the scanner can keep
+    /// in unmanaged memory without reference counting per event.
+    private let members: (UInt64, UInt64, UInt64, UInt64)
     /// The run length that makes a match (N), at least `minimumUsefulLength`.
     public let minimumLength: Int
 
@@ -28,14 +30,24 @@ public struct ByteRunPattern: Sendable, Equatable {
     public static let minimumUsefulLength = 8
 
     init(members: [UInt64], minimumLength: Int) {
-        self.members = members
+        self.members = (members[0], members[1], members[2], members[3])
         self.minimumLength = minimumLength
+    }
+
+    public static func == (left: ByteRunPattern, right: ByteRunPattern) -> Bool {
+        left.members == right.members && left.minimumLength == right.minimumLength
     }
 
     /// Whether `byte` is in the class.
     @inline(__always)
     public func contains(_ byte: UInt8) -> Bool {
-        members[Int(byte >> 6)] & (1 << UInt64(byte & 63)) != 0
+        let word = switch byte >> 6 {
+        case 0: members.0
+        case 1: members.1
+        case 2: members.2
+        default: members.3
+        }
+        return word & (1 << UInt64(byte & 63)) != 0
     }
 
     /// The end offset (exclusive) of the first run of `minimumLength` class

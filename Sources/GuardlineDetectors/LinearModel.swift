@@ -49,13 +49,25 @@ public final class LinearModel: Sendable {
 
     /// The probability that `event` is an attack, from its text and tool calls.
     public func score(_ event: EventView) -> Double {
+        score(text: event.text, toolCalls: EventToolCalls(event: event))
+    }
+
+    /// The probability from an event's fields: the text, then each tool
+    /// call's name and arguments (the order `HashedFeatures.forEach` visits).
+    public func score<ToolCalls: Collection<ToolCallView>>(text: Bytes, toolCalls: ToolCalls) -> Double {
         let mask = settings.bucketCount - 1
+        let settings = settings
         return weights.withUnsafeBufferPointer { weights in
             var sum: Float = 0
             var count = 0
-            HashedFeatures.forEach(in: event, settings: settings) { hash in
+            let visit = { (hash: UInt64) in
                 sum += HashedFeatures.sign(hash) * weights[HashedFeatures.bucket(hash, mask: mask)]
                 count += 1
+            }
+            HashedFeatures.forEach(in: text, settings: settings, visit)
+            for call in toolCalls {
+                HashedFeatures.forEach(in: call.name, settings: settings, visit)
+                HashedFeatures.forEach(in: call.arguments, settings: settings, visit)
             }
             return probability(sum: sum, count: count)
         }

@@ -15,6 +15,14 @@ public final class RuleScanner {
     /// for noisy-or the product of `1 - w`).
     private var touched: [Bool]
     private var accumulator: [Double]
+    /// Per role (`Role.rawValue`): the databases and byte-run patterns of each
+    /// field, as plain values. The engine's nested arrays of class references
+    /// cost a retain and release per field per event when read directly;
+    /// these raw handles stay valid because the scanner holds `engine` and
+    /// `scratch` for its whole life.
+    private let plans: UnsafeMutableBufferPointer<FieldPlan>
+    /// Every role's byte-run patterns, which `FieldPlan` ranges index.
+    private let runs: UnsafeMutableBufferPointer<RunPatternEntry>
 
     public init(engine: RuleEngine) throws(DetectorError) {
         self.engine = engine
@@ -24,6 +32,30 @@ public final class RuleScanner {
         recorder = VectorscanMatchRecorder(patternCount: engine.patternCount)
         touched = Array(repeating: false, count: engine.rules.count)
         accumulator = Array(repeating: 0, count: engine.rules.count)
+        var flatRuns: [RunPatternEntry] = []
+        var plans: [FieldPlan] = []
+        for role in Role.allCases {
+            let fields = DetectorField.allCases.map { field in
+                let roleRuns = engine.runPatterns[field.index][Int(role.rawValue)]
+                let start = flatRuns.count
+                flatRuns += roleRuns
+                return (database: engine.databases[field.index][Int(role.rawValue)]?.handle, runs: start..<flatRuns.count)
+            }
+            plans.append(FieldPlan(
+                text: fields[DetectorField.text.index].database, textRuns: fields[DetectorField.text.index].runs,
+                name: fields[DetectorField.toolCallName.index].database, nameRuns: fields[DetectorField.toolCallName.index].runs,
+                arguments: fields[DetectorField.toolCallArguments.index].database,
+                argumentRuns: fields[DetectorField.toolCallArguments.index].runs))
+        }
+        self.plans = .allocate(capacity: plans.count)
+        _ = self.plans.initialize(from: plans)
+        runs = .allocate(capacity: max(flatRuns.count, 1))
+        _ = runs.initialize(from: flatRuns)
+    }
+
+    deinit {
+        plans.deallocate()
+        runs.deallocate()
     }
 
     /// Scans a parsed event; see `scan(text:role:toolCalls:into:)`.
@@ -42,20 +74,16 @@ public final class RuleScanner {
     ) {
         // The databases of a role hold only the patterns of detectors that read
         // that role, so the role filter costs nothing here.
-        let role = Int(role.rawValue)
-        let databases = engine.databases
-        let runs = engine.runPatterns
-        let text = DetectorField.text.index, name = DetectorField.toolCallName.index
-        let argument = DetectorField.toolCallArguments.index
-
-        scanField(text: bytes, database: databases[text][role], runs: runs[text][role], slot: 0)
-        let names = databases[name][role], arguments = databases[argument][role]
-        let nameRuns = runs[name][role], argumentRuns = runs[argument][role]
-        if names != nil || arguments != nil || !nameRuns.isEmpty || !argumentRuns.isEmpty {
+        let plan = plans[Int(role.rawValue)]
+        let scratch = scratch?.handle
+        let state = recorder.state
+        scanField(bytes, database: plan.text, runs: plan.textRuns, slot: 0, scratch: scratch, state: state)
+        if plan.name != nil || plan.arguments != nil || !plan.nameRuns.isEmpty || !plan.argumentRuns.isEmpty {
             var slot: Int32 = 1
             for call in toolCalls {
-                scanField(text: call.name, database: names, runs: nameRuns, slot: slot)
-                scanField(text: call.arguments, database: arguments, runs: argumentRuns, slot: slot + 1)
+                scanField(call.name, database: plan.name, runs: plan.nameRuns, slot: slot, scratch: scratch, state: state)
+                scanField(call.arguments, database: plan.arguments, runs: plan.argumentRuns, slot: slot + 1,
+                          scratch: scratch, state: state)
                 slot += 2
             }
         }
@@ -66,13 +94,14 @@ public final class RuleScanner {
 
     /// One field: its Vectorscan database, then its byte-run patterns.
     @inline(__always)
-    private func scanField(text: Bytes, database: VectorscanDatabase?, runs: [RunPatternEntry], slot: Int32) {
+    private func scanField(_ field: Bytes, database: OpaquePointer?, runs range: Range<Int>, slot: Int32,
+                           scratch: OpaquePointer?, state: UnsafeMutablePointer<MatchState>) {
         if let database, let scratch {
-            database.scan(text, slot: slot, scratch: scratch, recorder: recorder)
+            VectorscanDatabase.scan(database, field, slot: slot, scratch: scratch, state: state)
         }
-        for run in runs {
-            if let end = run.pattern.firstMatchEnd(in: text) {
-                recorder.record(pattern: run.id, slot: slot, end: end)
+        for index in range {
+            if let end = runs[index].pattern.firstMatchEnd(in: field) {
+                recorder.record(pattern: runs[index].id, slot: slot, end: end)
             }
         }
     }
@@ -138,6 +167,17 @@ public final class RuleScanner {
         }
         return RuleHit(detectorIndex: detector, score: score, labels: labels, evidence: evidence)
     }
+}
+
+/// One role's scan work per field: raw database handles (nil when no pattern
+/// of the role reads the field) and ranges into the scanner's byte-run table.
+struct FieldPlan {
+    var text: OpaquePointer?
+    var textRuns: Range<Int>
+    var name: OpaquePointer?
+    var nameRuns: Range<Int>
+    var arguments: OpaquePointer?
+    var argumentRuns: Range<Int>
 }
 
 /// The tool calls of an `EventView` as a collection, without copying them.

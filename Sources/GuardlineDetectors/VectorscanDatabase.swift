@@ -99,12 +99,21 @@ final class VectorscanDatabase: @unchecked Sendable {
     /// `slot`. Allocates nothing. An empty buffer is skipped: no pattern can
     /// match it, because empty-matching patterns are rejected.
     func scan(_ bytes: Bytes, slot: Int32, scratch: VectorscanScratch, recorder: VectorscanMatchRecorder) {
+        Self.scan(handle, bytes, slot: slot, scratch: scratch.handle, state: recorder.state)
+    }
+
+    /// The same scan on raw handles, for the scanner's per-event path, which
+    /// keeps them unmanaged (valid while its `RuleEngine` and scratch live)
+    /// so no reference is counted per field scanned.
+    @inline(__always)
+    static func scan(_ handle: OpaquePointer, _ bytes: Bytes, slot: Int32, scratch: OpaquePointer,
+                     state: UnsafeMutablePointer<MatchState>) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        recorder.state.pointee.currentSlot = slot
+        state.pointee.currentSlot = slot
         let status = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
             hs_scan(
-                handle, characters, UInt32(clamping: bytes.count), 0, scratch.handle,
-                VectorscanMatchRecorder.onMatch, UnsafeMutableRawPointer(recorder.state))
+                handle, characters, UInt32(clamping: bytes.count), 0, scratch,
+                VectorscanMatchRecorder.onMatch, UnsafeMutableRawPointer(state))
         }
         // Only a scratch that does not fit the database, or one used from two
         // threads at once, fails here: both are programmer errors.

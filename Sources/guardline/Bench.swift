@@ -65,14 +65,34 @@ struct Bench: ParsableCommand {
         var results: [LoadDriver.Result] = []
         for run in 1...max(1, runs) {
             let driver = LoadDriver(connections: connections, inFlight: inFlight, pool: pool)
+            let cpuBefore = daemon.flatMap { Self.cpuSeconds(pid: $0.process.processIdentifier) }
             let result = try driver.run(address: address, warmup: warmup, duration: duration)
-            print(String(format: "run %d: %.0f events/s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  errors %d",
-                         run, result.eventsPerSecond, result.percentile(50), result.percentile(99), result.percentile(99.9), result.errors))
+            var line = String(format: "run %d: %.0f events/s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  errors %d",
+                              run, result.eventsPerSecond, result.percentile(50), result.percentile(99), result.percentile(99.9), result.errors)
+            if let cpuBefore, let cpuAfter = daemon.flatMap({ Self.cpuSeconds(pid: $0.process.processIdentifier) }) {
+                // Warm-up events are estimated at the measured rate: CPU time is
+                // only readable for the whole run.
+                let events = result.eventsPerSecond * (warmup + duration)
+                if events > 0 { line += String(format: "  daemon CPU %.2f µs/event", (cpuAfter - cpuBefore) / events * 1e6) }
+            }
+            print(line)
             results.append(result)
         }
         let median = results.sorted { $0.eventsPerSecond < $1.eventsPerSecond }[results.count / 2]
         print(String(format: "median: %.0f events/s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms",
                      median.eventsPerSecond, median.percentile(50), median.percentile(99), median.percentile(99.9)))
+    }
+
+    /// User plus system CPU seconds of a process, from `/proc/PID/stat`.
+    /// Unlike events/s, CPU time per event barely moves when other load
+    /// shares the machine, so it is the figure to compare changes by.
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after "(comm)": state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     private func loadPool() throws -> (bytes: [UInt8], offsets: [Int]) {

@@ -72,6 +72,32 @@ final class ScanCostTests: XCTestCase {
         }
     }
 
+    /// The shipped learned model per bench-like event: alone (weights stay
+    /// in L1) and after each event's rule scan, as in the daemon's worker,
+    /// where the scan evicts much of the weight table between events.
+    func test_learnedModel_reportsCostPerEvent() throws {
+        let model = try LinearModelFile.load(path: ScanSupport.shippedDetectorsDirectory + "/learned-attack.glm")
+        let (engine, _) = try shippedEngine()
+        let scanner = try RuleScanner(engine: engine)
+        let events = Self.events
+        var total = 0.0
+        let alone = BenchLikeEvents.bestNanoseconds(count: events.texts.count, rounds: 4) {
+            for index in events.texts.indices { total += model.score(text: events.texts[index], toolCalls: events.calls[index]) }
+        }
+        var hits: [RuleHit] = []
+        let scanOnly = events.scannerNanoseconds(scanner)
+        let both = BenchLikeEvents.bestNanoseconds(count: events.texts.count, rounds: 4) {
+            for index in events.texts.indices {
+                scanner.scan(text: events.texts[index], role: .user, toolCalls: events.calls[index], into: &hits)
+                hits.removeAll(keepingCapacity: true)
+                total += model.score(text: events.texts[index], toolCalls: events.calls[index])
+            }
+        }
+        XCTAssertGreaterThan(total, 0)
+        print("learned-attack (\(model.settings.bucketCount) buckets, \(buildKind) build): \(format(alone)) per event alone, "
+              + "\(format(both - scanOnly)) after each event's rule scan")
+    }
+
     func test_scanCall_reportsFixedOverhead() throws {
         let (engine, _) = try shippedEngine()
         let oneLiteral = try VectorscanDatabase.compile([.init(expression: "zqxjkv", flags: RuleEngine.flags(caseSensitive: false, utf8: false), id: 0)]).get()
