@@ -20,7 +20,7 @@ extension HashedFeatures {
     public static func forEachWord(in field: Bytes, settings: FeatureSettings, _ visit: (UInt64) -> Void) {
         guard let base = field.baseAddress, field.count > 0 else { return }
         let count = min(field.count, settings.maximumBytesPerField)
-        let unigrams = settings.wordUnigrams, bigrams = settings.wordBigrams
+        let unigrams = settings.wordUnigrams, bigrams = settings.wordBigrams, hashing = settings.wordHashing
         var previousWord: UInt64 = 0
         var hasPreviousWord = false
         byteClasses.withUnsafeBufferPointer { classes in
@@ -47,8 +47,8 @@ extension HashedFeatures {
                 // A word of exactly 8k bytes ends with an empty chunk, which
                 // the general loop still folds in: so does this one.
                 wordHash = mix((wordHash ^ chunk) &* fnvPrime ^ UInt64(chunkLength))
-                if unigrams { visit(mix(wordHash ^ unigramTag)) }
-                if bigrams && hasPreviousWord { visit(mix((previousWord &* 0x9e37_79b9_7f4a_7c15) ^ wordHash ^ bigramTag)) }
+                wordFeatures(wordHash, previous: hasPreviousWord ? previousWord : nil, unigrams: unigrams, bigrams: bigrams,
+                             hashing: hashing, visit)
                 previousWord = wordHash
                 hasPreviousWord = true
             }

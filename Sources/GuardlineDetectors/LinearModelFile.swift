@@ -9,9 +9,9 @@ import Foundation
 /// |---|---|---|
 /// | 0 | 8 | magic `GLLINEAR` |
 /// | 8 | 2 | format major (1): a different major is refused |
-/// | 10 | 2 | format minor (0): a newer minor is refused |
+/// | 10 | 2 | format minor: 0, or 1 when flag bit 2 is set; a newer minor is refused |
 /// | 12 | 4 | bucket count (a power of two, 2^8 … 2^24) |
-/// | 16 | 1 | flags: bit 0 word unigrams, bit 1 word bigrams |
+/// | 16 | 1 | flags: bit 0 word unigrams, bit 1 word bigrams, bit 2 word hashing v2 (format 1.1) |
 /// | 17 | 1 | shortest character n-gram (0: none) |
 /// | 18 | 1 | longest character n-gram |
 /// | 19 | 1 | reserved, 0 |
@@ -32,7 +32,10 @@ import Foundation
 public enum LinearModelFile {
     public static let magic = Array("GLLINEAR".utf8)
     public static let formatMajor: UInt16 = 1
-    public static let formatMinor: UInt16 = 0
+    /// The newest minor this daemon reads. A file is written with the
+    /// lowest minor that holds it: a v1-hashing model stays 1.0, readable by
+    /// older daemons; a v2 one is 1.1, which they refuse by name.
+    public static let formatMinor: UInt16 = 1
     static let headerSize = 58
     public static let allowedBuckets = (1 << 8)...(1 << 24)
 
@@ -43,9 +46,10 @@ public enum LinearModelFile {
         out.reserveCapacity(headerSize + name.count + 4 * model.weights.count + 8)
         out += magic
         append(&out, formatMajor)
-        append(&out, formatMinor)
+        let v2 = model.settings.wordHashing == .v2
+        append(&out, UInt16(v2 ? 1 : 0))
         append(&out, UInt32(model.settings.bucketCount))
-        out.append((model.settings.wordUnigrams ? 1 : 0) | (model.settings.wordBigrams ? 2 : 0))
+        out.append((model.settings.wordUnigrams ? 1 : 0) | (model.settings.wordBigrams ? 2 : 0) | (v2 ? 4 : 0))
         out.append(UInt8(model.settings.characterGrams.lowerBound))
         out.append(UInt8(model.settings.characterGrams.upperBound))
         out.append(0)
@@ -90,7 +94,7 @@ public enum LinearModelFile {
         }
         let flags: UInt8 = reader.next(), shortest: UInt8 = reader.next(), longest: UInt8 = reader.next()
         _ = reader.next() as UInt8
-        guard flags & ~3 == 0, (shortest == 0 && longest == 0) || (1...8).contains(shortest) && (shortest...8).contains(longest) else {
+        guard flags & ~7 == 0, flags & 4 == 0 || minor >= 1, (shortest == 0 && longest == 0) || (1...8).contains(shortest) && (shortest...8).contains(longest) else {
             throw fail("unknown feature settings (flags \(flags), character n-grams \(shortest)…\(longest))")
         }
         let maximumBytes = Int(reader.next() as UInt32)
@@ -118,7 +122,8 @@ public enum LinearModelFile {
             throw fail("recommended threshold \(threshold) or field limit \(maximumBytes) out of range")
         }
         let settings = FeatureSettings(bucketCount: buckets, wordUnigrams: flags & 1 != 0, wordBigrams: flags & 2 != 0,
-                                       characterGrams: Int(shortest)...Int(longest), maximumBytesPerField: maximumBytes)
+                                       characterGrams: Int(shortest)...Int(longest), maximumBytesPerField: maximumBytes,
+                                       wordHashing: flags & 4 != 0 ? .v2 : .v1)
         return LinearModel(name: name, settings: settings, weights: weights, bias: bias, recommendedThreshold: threshold,
                            metadata: .init(seed: seed, epochs: epochs, trainingEvents: events, trainingAttacks: attacks))
     }

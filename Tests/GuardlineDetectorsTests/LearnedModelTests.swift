@@ -75,8 +75,10 @@ final class LearnedModelTests: XCTestCase {
 
     func test_featureHashes_areFixedAcrossProcessesAndReleases() {
         // A model file stores weights by bucket: if these values change, every shipped model silently breaks.
+        let v1 = FeatureSettings(bucketCount: 1 << 18, wordUnigrams: true, wordBigrams: true, characterGrams: 0...0, wordHashing: .v1)
+        XCTAssertEqual(features("Ignore previous", settings: v1), [60_224, 2_147_662_194, 22_071])
         let settings = FeatureSettings(bucketCount: 1 << 18, wordUnigrams: true, wordBigrams: true, characterGrams: 0...0)
-        XCTAssertEqual(features("Ignore previous", settings: settings), [60_224, 2_147_662_194, 22_071])
+        XCTAssertEqual(features("Ignore previous", settings: settings), [2_147_654_225, 97_996, 2_147_654_249])
         XCTAssertEqual(features("IGNORE Previous", settings: settings), features("ignore previous", settings: settings),
                        "ASCII case is folded")
     }
@@ -131,7 +133,7 @@ final class LearnedModelTests: XCTestCase {
                        "models/toy.glm: not a usable model file: wrong magic (expected 'GLLINEAR': is this a model written by `guardline train`?)")
         var newer = good
         newer[8] = 2
-        XCTAssertEqual(decodingError(newer), "models/toy.glm: not a usable model file: model format 2.0 is not supported by this daemon (format 1.0)")
+        XCTAssertEqual(decodingError(newer), "models/toy.glm: not a usable model file: model format 2.1 is not supported by this daemon (format 1.1)")
         XCTAssertEqual(decodingError(Array(good.prefix(30))),
                        "models/toy.glm: not a usable model file: truncated: 30 bytes, shorter than the 58-byte header")
         XCTAssertEqual(decodingError(Array(good.dropLast(100))),
