@@ -1,4 +1,4 @@
-@testable import GuardlineDetectors
+import GuardlineDetectors
 import GuardlineProtocol
 import XCTest
 
@@ -70,25 +70,5 @@ final class WordFeaturesTests: XCTestCase {
         XCTAssertEqual(hashes[.v1]?.count, 5)
         XCTAssertEqual(hashes[.v2]?.count, 5)
         XCTAssertTrue(Set(hashes[.v1]!).isDisjoint(with: hashes[.v2]!), "the two hashings name different features")
-    }
-
-    /// The word-at-a-time classification and case folding agree with the
-    /// per-byte definitions for every byte value in every position, next to
-    /// neighbours that could carry into it.
-    func test_wordBytes_matchPerByteClassesForEveryByteInEveryLane() {
-        for value in 0...255 {
-            let byte = UInt8(value)
-            for lane in 0..<8 {
-                for neighbour: UInt64 in [0x00, 0x7F, 0x80, 0xFF, 0x5A, 0x30] {
-                    var bytes = neighbour &* WordBytes.ones
-                    bytes &= ~(UInt64(0xFF) << UInt64(lane * 8))
-                    bytes |= UInt64(byte) << UInt64(lane * 8)
-                    let isWord = WordBytes.wordMask(bytes) >> UInt64(lane * 8 + 7) & 1 == 1
-                    XCTAssertEqual(isWord, HashedFeatures.isWordByte(byte), "byte \(value) lane \(lane)")
-                    let folded = UInt8(truncatingIfNeeded: WordBytes.folded(bytes) >> UInt64(lane * 8))
-                    XCTAssertEqual(folded, HashedFeatures.folded(byte), "byte \(value) lane \(lane)")
-                }
-            }
-        }
     }
 }
