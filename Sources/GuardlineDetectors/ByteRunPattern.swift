@@ -73,8 +73,11 @@ public struct ByteRunPattern: Sendable, Equatable {
     /// set of ASCII characters, ranges, escaped punctuation, `\d`, `\w` or
     /// `\xHH`. Anything else (including `\s`, whose members differ between
     /// engines, and non-ASCII bytes in UTF-8 mode) returns nil and stays with
-    /// Vectorscan, which is always correct, only slower.
+    /// Vectorscan, which is always correct, only slower. In UTF-8 mode (UCP)
+    /// `\d`, `\w` and caseless letters reach beyond ASCII (Arabic-Indic
+    /// digits, the Kelvin sign for `k`), so such patterns stay there too.
     public static func recognise(_ expression: String, caseSensitive: Bool, utf8: Bool) -> ByteRunPattern? {
+        guard !(utf8 && !caseSensitive) else { return nil }
         let characters = Array(expression.utf8)
         guard characters.first == UInt8(ascii: "["), characters.count > 2,
               characters[1] != UInt8(ascii: "^"), characters[1] != UInt8(ascii: "]"),
@@ -125,6 +128,7 @@ public struct ByteRunPattern: Sendable, Equatable {
             index += 1
             switch escaped {
             case UInt8(ascii: "d"):
+                guard !utf8 else { return nil }
                 for digit in UInt8(ascii: "0")...UInt8(ascii: "9") { set(&members, digit) }
                 items.append(shorthand)
             case UInt8(ascii: "w"):

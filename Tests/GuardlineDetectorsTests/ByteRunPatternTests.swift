@@ -26,6 +26,9 @@ final class ByteRunPatternTests: XCTestCase {
             XCTAssertNil(ByteRunPattern.recognise(expression, caseSensitive: true, utf8: false), expression)
         }
         XCTAssertNil(ByteRunPattern.recognise("[\\w]{20,}", caseSensitive: true, utf8: true), "\\w is Unicode-aware in UTF-8 mode")
+        XCTAssertNil(ByteRunPattern.recognise("[\\d]{20,}", caseSensitive: true, utf8: true), "\\d is Unicode-aware in UTF-8 mode")
+        XCTAssertNil(ByteRunPattern.recognise("[a-z]{20,}", caseSensitive: false, utf8: true), "caseless UCP letters reach beyond ASCII")
+        XCTAssertNotNil(ByteRunPattern.recognise("[a-z0-9]{20,}", caseSensitive: true, utf8: true))
         XCTAssertNil(ByteRunPattern.recognise("[\\xC3]{20,}", caseSensitive: true, utf8: true))
     }
 
