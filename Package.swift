@@ -3,6 +3,7 @@ import PackageDescription
 
 // Targets mirror the architecture; dependencies point one way:
 // CJSONShim/CVectorscan <- GuardlineProtocol <- GuardlineDetectors <- GuardlineEngine
+// CWordFeatures (C, no dependencies) <- GuardlineDetectors
 // GuardlineTransport (sockets only), GuardlineStore (SQLite only)
 // all of them <- GuardlineDaemon <- guardline (the executable)
 let package = Package(
@@ -35,6 +36,8 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-O3", "-std=c++17"])],
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
+        // Word-feature scoring for learned models (SSE2 byte classification).
+        .target(name: "CWordFeatures", cSettings: [.unsafeFlags(["-O3"])]),
         // Vectorscan (Hyperscan API) from libvectorscan-dev.
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
 
@@ -53,7 +56,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "GuardlineDetectors", dependencies: [
-            "GuardlineProtocol", "CVectorscan", "GuardlinePluginABI",
+            "GuardlineProtocol", "CVectorscan", "CWordFeatures", "GuardlinePluginABI",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "GuardlineEngine", dependencies: [

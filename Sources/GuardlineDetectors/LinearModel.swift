@@ -55,6 +55,17 @@ public final class LinearModel: Sendable {
     /// The probability from an event's fields: the text, then each tool
     /// call's name and arguments (the order `HashedFeatures.forEach` visits).
     public func score<ToolCalls: Collection<ToolCallView>>(text: Bytes, toolCalls: ToolCalls) -> Double {
+        if WordFeatureScorer.handles(settings) {
+            return weights.withUnsafeBufferPointer { weights in
+                var scorer = WordFeatureScorer(settings: self.settings, weights: weights)
+                scorer.add(text)
+                for call in toolCalls {
+                    scorer.add(call.name)
+                    scorer.add(call.arguments)
+                }
+                return probability(sum: scorer.sum, count: scorer.count)
+            }
+        }
         let mask = settings.bucketCount - 1
         let settings = settings
         return weights.withUnsafeBufferPointer { weights in

@@ -1,4 +1,4 @@
-import GuardlineDetectors
+@testable import GuardlineDetectors
 import GuardlineProtocol
 import XCTest
 
@@ -70,5 +70,50 @@ final class WordFeaturesTests: XCTestCase {
         XCTAssertEqual(hashes[.v1]?.count, 5)
         XCTAssertEqual(hashes[.v2]?.count, 5)
         XCTAssertTrue(Set(hashes[.v1]!).isDisjoint(with: hashes[.v2]!), "the two hashings name different features")
+    }
+
+    /// Word-only models are scored by the C scorer (`CWordFeatures`); its
+    /// score must equal, bit for bit, the score of the features the Swift
+    /// loop visits, for both hashings, every feature mix and field cuts.
+    func test_cScorer_matchesTheSwiftFeatureLoopBitForBit() {
+        var random = SplitMix64(seed: 7)
+        let pieces = ["ignore", "previous", "INSTRUCTIONS", "exactly8", "sixteen-bytes-ab", "x", "42", "naïve", "忽略之前的所有指令",
+                      "Игнорируй", "a_b", "end.", "  ", "\t", "\n", "!!", "https://x.io/?q=1", "\u{1F600}"]
+        var checked = 0
+        for round in 0..<600 {
+            let settings = FeatureSettings(bucketCount: 1 << 12, wordUnigrams: round % 3 != 1, wordBigrams: round % 3 != 2,
+                                           maximumBytesPerField: [8192, 37, 1, 100][round % 4],
+                                           wordHashing: round % 2 == 0 ? .v1 : .v2)
+            XCTAssertTrue(WordFeatureScorer.handles(settings))
+            let weights = (0..<settings.bucketCount).map { _ in Float(Int(random.next() % 2001) - 1000) / 997 }
+            let model = LinearModel(name: "m", settings: settings, weights: weights, bias: -0.25, recommendedThreshold: 0.5,
+                                    metadata: .init(seed: 1, epochs: 1, trainingEvents: 1, trainingAttacks: 1))
+            func field() -> [UInt8] {
+                if random.next() % 4 == 0 {  // raw bytes, including invalid UTF-8
+                    return (0..<Int(random.next() % 200)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                }
+                let words = (0..<Int(random.next() % 120)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+                return Array(words.joined(separator: random.next() % 3 == 0 ? "" : " ").utf8)
+            }
+            let fields = (0..<(1 + 2 * Int(random.next() % 3))).map { _ in field() }
+            let buffers = fields.map { bytes -> UnsafeMutableBufferPointer<UInt8> in
+                let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+                _ = buffer.initialize(from: bytes)
+                return buffer
+            }
+            defer { buffers.forEach { $0.deallocate() } }
+            let views = zip(buffers, fields).map { Bytes(start: $0.0.baseAddress, count: $0.1.count) }
+            let calls = stride(from: 1, to: views.count, by: 2).map { ToolCallView(name: views[$0], arguments: views[$0 + 1]) }
+            var features: [UInt32] = []
+            for view in views {
+                HashedFeatures.forEach(in: view, settings: settings) { hash in
+                    features.append(UInt32(HashedFeatures.bucket(hash, mask: settings.bucketCount - 1)) | (hash >> 63 == 0 ? 0 : 1 << 31))
+                }
+            }
+            let viaC = model.score(text: views[0], toolCalls: calls)
+            XCTAssertEqual(viaC.bitPattern, model.score(features: features).bitPattern, "round \(round): \(fields.map { String(decoding: $0, as: UTF8.self) })")
+            checked += features.count
+        }
+        XCTAssertGreaterThan(checked, 10_000)
     }
 }
