@@ -25,7 +25,8 @@ enum GenerationBuilder {
         var learned: [LearnedDetector] = []
         var processes: [ProcessDetectorSlot] = []
         let running = Dictionary((previous?.processes ?? []).map { ($0.running.key, $0.running) }, uniquingKeysWith: { first, _ in first })
-        var behaviour = BehaviourRules(policy: config.policy, orgPolicy: config.orgPolicy)
+        var velocity: [VelocityRule] = []
+        var crossAccount: [CrossAccountRule] = []
         // Rule detectors first, in the rule engine's order, so a rule hit's index is a detector index.
         let ordered = catalog.definitions.filter { if case .rules = $0.kind { return true }; return false }
             + catalog.definitions.filter { if case .rules = $0.kind { return false }; return true }
@@ -39,9 +40,9 @@ enum GenerationBuilder {
                 break
             case .velocity(let spec):
                 labels = spec.labels
-                behaviour.velocity.append(VelocityRule(detector: index, metric: spec.metric, count: spec.count,
-                                                       window: spec.windowSeconds, score: spec.score,
-                                                       severity: severity, enforcing: enforcing))
+                velocity.append(VelocityRule(detector: index, metric: spec.metric, count: spec.count,
+                                             window: spec.windowSeconds, score: spec.score,
+                                             severity: severity, enforcing: enforcing))
             case .native(let spec):
                 do {
                     let plugin = try NativePlugin.load(path: spec.path, config: spec.configJSON)
@@ -69,18 +70,18 @@ enum GenerationBuilder {
                 }
             case .crossAccount(let spec):
                 labels = spec.labels
-                behaviour.crossAccount.append(CrossAccountRule(detector: index, accounts: spec.accounts,
-                                                               window: spec.windowSeconds, minTextLength: spec.minTextLength,
-                                                               requireSignal: spec.requireSignal,
-                                                               score: spec.score, severity: severity, enforcing: enforcing))
+                crossAccount.append(CrossAccountRule(detector: index, accounts: spec.accounts,
+                                                     window: spec.windowSeconds, minTextLength: spec.minTextLength,
+                                                     requireSignal: spec.requireSignal,
+                                                     score: spec.score, severity: severity, enforcing: enforcing))
             }
             detectors.append(DetectorInfo(name: definition.name, version: definition.version, kind: definition.kind.name,
                                           mode: definition.mode.rawValue, severity: severity,
                                           fileHash: definition.fileHash, labels: labels))
         }
-        behaviour.detectorNames = detectors.map(\.name)
-        behaviour.detectorVersions = detectors.map(\.version)
-        behaviour.detectorLabels = detectors.map(\.labels)
+        let behaviour = BehaviourRules(policy: config.policy, orgPolicy: config.orgPolicy, velocity: velocity,
+                                       crossAccount: crossAccount, detectorNames: detectors.map(\.name),
+                                       detectorVersions: detectors.map(\.version), detectorLabels: detectors.map(\.labels))
         return Generation(number: number, config: config, ruleEngine: ruleEngine, behaviour: behaviour,
                           detectors: detectors, natives: natives, learned: learned, processes: processes)
     }

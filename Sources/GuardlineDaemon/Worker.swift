@@ -223,9 +223,7 @@ final class Worker: @unchecked Sendable {
 
     private func handle(event: EventView, mode: ResponseMode) {
         // One strong local reference for the whole event: reading the stored
-        // `self.generation` at each use retained it each time, and passing
-        // `self.generation.behaviour` copied the struct (seven retains and
-        // releases) because the property could change during the call.
+        // `self.generation` at each use retained and released it each time.
         let generation = self.generation
         counters.events += 1
         totalEvents += 1
