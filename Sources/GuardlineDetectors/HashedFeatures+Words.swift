@@ -36,13 +36,7 @@ extension HashedFeatures {
                     folded = classes[Int(base[index])]
                     if folded == 0 { break }
                     index += 1
-                    chunk = (chunk << 8) | UInt64(folded)
-                    chunkLength += 1
-                    if chunkLength == 8 {
-                        wordHash = (wordHash ^ chunk) &* fnvPrime
-                        chunk = 0
-                        chunkLength = 0
-                    }
+                    appendToWord(folded, hash: &wordHash, chunk: &chunk, chunkLength: &chunkLength)
                 }
                 // A word of exactly 8k bytes ends with an empty chunk, which
                 // the general loop still folds in: so does this one.

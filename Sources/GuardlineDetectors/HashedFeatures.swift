@@ -91,6 +91,20 @@ public enum HashedFeatures {
         }
     }
 
+    /// Adds one folded word byte to the word being hashed. Eight bytes are
+    /// packed into one word before they are hashed: a multiply per byte would
+    /// be a serial chain of ~4 cycles a byte.
+    @inline(__always)
+    static func appendToWord(_ byte: UInt8, hash: inout UInt64, chunk: inout UInt64, chunkLength: inout Int) {
+        chunk = (chunk << 8) | UInt64(byte)
+        chunkLength += 1
+        if chunkLength == 8 {
+            hash = (hash ^ chunk) &* fnvPrime
+            chunk = 0
+            chunkLength = 0
+        }
+    }
+
     /// ASCII letters, digits, and every byte of a multi-byte UTF-8 character
     /// (so words of any script are words); the rest separates words.
     @inline(__always)
@@ -158,15 +172,7 @@ public enum HashedFeatures {
             index += 1
             let word = isWordByte(byte)
             if word {
-                // Eight bytes are packed into one word before they are hashed:
-                // a multiply per byte would be a serial chain of ~4 cycles a byte.
-                chunk = (chunk << 8) | UInt64(byte)
-                chunkLength += 1
-                if chunkLength == 8 {
-                    wordHash = (wordHash ^ chunk) &* fnvPrime
-                    chunk = 0
-                    chunkLength = 0
-                }
+                appendToWord(byte, hash: &wordHash, chunk: &chunk, chunkLength: &chunkLength)
                 inWord = true
             } else if inWord {
                 wordHash = mix((wordHash ^ chunk) &* fnvPrime ^ UInt64(chunkLength))

@@ -118,6 +118,8 @@ public final class RuleEngine: Sendable {
             detectorPatterns.append(start..<patternDetector.count)
         }
 
+        /// Whether pattern `id` belongs to a detector that reads `role`.
+        let readsRole = { (id: Int, role: Role) in detectorRoleMask[patternDetector[id]] & (UInt8(1) << role.rawValue) != 0 }
         var diagnostics: [Diagnostic] = []
         var reported = Set<UInt32>()
         var databaseBySet: [[UInt32]: VectorscanDatabase?] = [:]
@@ -125,8 +127,7 @@ public final class RuleEngine: Sendable {
         for fieldExpressions in expressionsByField {
             var byRole: [VectorscanDatabase?] = []
             for role in Role.allCases {
-                let bit = UInt8(1) << role.rawValue
-                let expressions = fieldExpressions.filter { detectorRoleMask[patternDetector[Int($0.id)]] & bit != 0 }
+                let expressions = fieldExpressions.filter { readsRole(Int($0.id), role) }
                 let key = expressions.map(\.id)
                 if let known = databaseBySet[key] {
                     byRole.append(known)
@@ -140,9 +141,7 @@ public final class RuleEngine: Sendable {
         }
         guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
         let runPatterns = runsByField.map { runs in
-            Role.allCases.map { role in
-                runs.filter { detectorRoleMask[patternDetector[$0.id]] & (UInt8(1) << role.rawValue) != 0 }
-            }
+            Role.allCases.map { role in runs.filter { readsRole($0.id, role) } }
         }
 
         self.rules = rules
