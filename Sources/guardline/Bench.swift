@@ -66,6 +66,7 @@ struct Bench: ParsableCommand {
         for run in 1...max(1, runs) {
             let driver = LoadDriver(connections: connections, inFlight: inFlight, pool: pool)
             let cpuBefore = daemon.flatMap { Self.cpuSeconds(pid: $0.process.processIdentifier) }
+            let clientBefore = Self.ownCPUSeconds()
             let result = try driver.run(address: address, warmup: warmup, duration: duration)
             var line = String(format: "run %d: %.0f events/s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  errors %d",
                               run, result.eventsPerSecond, result.percentile(50), result.percentile(99), result.percentile(99.9), result.errors)
@@ -74,6 +75,10 @@ struct Bench: ParsableCommand {
                 // only readable for the whole run.
                 let events = result.eventsPerSecond * (warmup + duration)
                 if events > 0 { line += String(format: "  daemon CPU %.2f µs/event", (cpuAfter - cpuBefore) / events * 1e6) }
+            }
+            let clientEvents = result.eventsPerSecond * (warmup + duration)
+            if clientEvents > 0 {
+                line += String(format: "  bench CPU %.2f µs/event", (Self.ownCPUSeconds() - clientBefore) / clientEvents * 1e6)
             }
             print(line)
             results.append(result)
@@ -93,6 +98,15 @@ struct Bench: ParsableCommand {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// User plus system CPU seconds of this process: the load generator's
+    /// share of the cores it has in common with the daemon.
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     private func loadPool() throws -> (bytes: [UInt8], offsets: [Int]) {
