@@ -8,14 +8,14 @@ import Synchronization
 /// N shards keeps lock contention negligible without a global lock.
 final class AccountShard: Sendable {
     struct State {
-        var accounts: [String: AccountState] = [:]
+        var accounts: [AccountKey: AccountState] = [:]
         /// Flagged ids outlive eviction of their state: a flag is never forgotten.
         var flagged: Set<String> = []
         /// Checkpoints of evicted accounts that still carried risk, waiting for the store.
         var evicted: [AccountSnapshot] = []
         /// Accounts whose risk changed since the last checkpoint, so a
         /// checkpoint visits only them, not every account in memory.
-        var dirtyKeys: [String] = []
+        var dirtyKeys: [AccountKey] = []
     }
 
     let state = Mutex(State())
@@ -48,24 +48,24 @@ extension AccountShard.State {
     mutating func evictIfFull(capacity: Int) {
         guard accounts.count >= capacity else { return }
         let victims = accounts.sorted { $0.value.lastSeen < $1.value.lastSeen }.prefix(max(1, capacity / 10))
-        for (id, account) in victims {
+        for (key, account) in victims {
             if account.dirty || account.risk > 0.001 {
-                evicted.append(AccountSnapshot(accountID: id, orgID: account.orgID, risk: account.risk,
+                evicted.append(AccountSnapshot(accountID: key.id, orgID: account.orgID, risk: account.risk,
                                                updatedAt: account.riskTime, flagged: account.flagged))
             }
-            accounts.removeValue(forKey: id)
+            accounts.removeValue(forKey: key)
         }
     }
 
     /// Drops accounts not seen since `cutoff`. One pass over the shard that
     /// copies only the victims' keys.
     mutating func evictIdle(before cutoff: Double) -> Int {
-        var idle: [String] = []
-        for (id, account) in accounts where account.lastSeen < cutoff { idle.append(id) }
-        for id in idle {
-            guard let account = accounts.removeValue(forKey: id) else { continue }
+        var idle: [AccountKey] = []
+        for (key, account) in accounts where account.lastSeen < cutoff { idle.append(key) }
+        for key in idle {
+            guard let account = accounts.removeValue(forKey: key) else { continue }
             if account.dirty {
-                evicted.append(AccountSnapshot(accountID: id, orgID: account.orgID, risk: account.risk,
+                evicted.append(AccountSnapshot(accountID: key.id, orgID: account.orgID, risk: account.risk,
                                                updatedAt: account.riskTime, flagged: account.flagged))
             }
         }

@@ -14,16 +14,16 @@ extension RiskEngine {
     /// Restores the risk of accounts active before a restart.
     public func restoreRisk(_ snapshots: [AccountSnapshot]) {
         for snapshot in snapshots {
-            let hash = TextFingerprint.fnv1a(snapshot.accountID)
-            shardFor(hash).state.withLock { state in
-                var account = state.accounts[snapshot.accountID] ?? AccountState()
+            let key = AccountKey(snapshot.accountID)
+            shardFor(key.hash).state.withLock { state in
+                var account = state.accounts[key] ?? AccountState()
                 account.orgID = snapshot.orgID
                 account.risk = snapshot.risk
                 account.riskTime = snapshot.updatedAt
                 account.lastSeen = snapshot.updatedAt
                 account.flagged = snapshot.flagged || state.flagged.contains(snapshot.accountID)
                 if account.flagged { state.flagged.insert(snapshot.accountID) }
-                state.accounts[snapshot.accountID] = account
+                state.accounts[key] = account
             }
         }
     }
@@ -35,10 +35,10 @@ extension RiskEngine {
         forEachShard { state in
             out.append(contentsOf: state.evicted)
             state.evicted.removeAll()
-            for id in state.dirtyKeys {
-                guard let index = state.accounts.index(forKey: id), state.accounts.values[index].dirty else { continue }
+            for key in state.dirtyKeys {
+                guard let index = state.accounts.index(forKey: key), state.accounts.values[index].dirty else { continue }
                 let account = state.accounts.values[index]
-                out.append(AccountSnapshot(accountID: id, orgID: account.orgID, risk: account.risk,
+                out.append(AccountSnapshot(accountID: key.id, orgID: account.orgID, risk: account.risk,
                                            updatedAt: account.riskTime, flagged: account.flagged))
                 state.accounts.values[index].dirty = false
             }
@@ -66,8 +66,9 @@ extension RiskEngine {
 
     /// Current risk of one account, decayed to `time` (nil when not in memory).
     public func risk(of accountID: String, at time: Double, policy: RiskPolicy) -> Double? {
-        shardFor(TextFingerprint.fnv1a(accountID)).state.withLock { state in
-            guard var account = state.accounts[accountID] else { return nil }
+        let key = AccountKey(accountID)
+        return shardFor(key.hash).state.withLock { state in
+            guard var account = state.accounts[key] else { return nil }
             account.decay(to: time, policy: policy)
             return account.risk
         }

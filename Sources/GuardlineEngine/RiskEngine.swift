@@ -52,30 +52,30 @@ public final class RiskEngine: Sendable {
             evaluateCrossAccount(accountHash: accountHash, orgID: orgID, time: time, text: text,
                                  contentSignal: contentSignal, hits: &hits, rules: rules)
         }
-        let key = String(decoding: accountID, as: UTF8.self)
+        let key = AccountKey(String(decoding: accountID, as: UTF8.self), hash: accountHash)
         let shard = shardFor(accountHash)
         var outcome = shard.state.withLock { state -> AccountOutcome in
             // Mutate the account in place in the dictionary's storage: copying
             // it out and back would retain and release every array it holds.
-            let index: Dictionary<String, AccountState>.Index
+            let index: Dictionary<AccountKey, AccountState>.Index
             if let existing = state.accounts.index(forKey: key) {
                 index = existing
             } else {
                 state.evictIfFull(capacity: shard.capacity)
                 var fresh = AccountState()
                 fresh.riskTime = time
-                fresh.flagged = state.flagged.contains(key)
+                fresh.flagged = state.flagged.contains(key.id)
                 state.accounts[key] = fresh
                 index = state.accounts.index(forKey: key)!
             }
-            let outcome = apply(to: &state.accounts.values[index], key: key, orgID: orgID, time: time,
+            let outcome = apply(to: &state.accounts.values[index], key: key.id, orgID: orgID, time: time,
                                 isRefusal: isRefusal, contentSignal: contentSignal, hits: &hits, rules: rules)
-            if outcome.flag?.isNew == true { state.flagged.insert(key) }
+            if outcome.flag?.isNew == true { state.flagged.insert(key.id) }
             if outcome.becameDirty { state.dirtyKeys.append(key) }
             return outcome
         }
         if let flag = outcome.flag, flag.isNew, let org = flag.orgID {
-            outcome.orgFlag = noteFlagged(account: key, org: org, time: time, policy: rules.orgPolicy)
+            outcome.orgFlag = noteFlagged(account: key.id, org: org, time: time, policy: rules.orgPolicy)
         }
         return outcome
     }
