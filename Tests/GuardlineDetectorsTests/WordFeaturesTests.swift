@@ -72,6 +72,39 @@ final class WordFeaturesTests: XCTestCase {
         XCTAssertTrue(Set(hashes[.v1]!).isDisjoint(with: hashes[.v2]!), "the two hashings name different features")
     }
 
+    /// The C scorer keeps word bytes in a bitmap of 64-byte blocks: a word
+    /// that crosses a block edge, or runs to the end of a field whose length
+    /// is a multiple of 64, must still be scored exactly once.
+    func test_cScorer_matchesTheSwiftLoop_onWordsAtBlockEdges() {
+        let settings = FeatureSettings(bucketCount: 1 << 12, wordUnigrams: true, wordBigrams: true,
+                                       maximumBytesPerField: 8192, wordHashing: .v2)
+        var random = SplitMix64(seed: 11)
+        let weights = (0..<settings.bucketCount).map { _ in Float(Int(random.next() % 2001) - 1000) / 997 }
+        let model = LinearModel(name: "m", settings: settings, weights: weights, bias: 0, recommendedThreshold: 0.5,
+                                metadata: .init(seed: 1, epochs: 1, trainingEvents: 1, trainingAttacks: 1))
+        for length in [1, 7, 8, 63, 64, 65, 127, 128, 129, 191, 192, 256, 8192] {
+            for shape in 0..<4 {
+                var bytes = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+                switch shape {
+                case 1: bytes[length - 1] = 0x20                     // the word ends one byte before the field
+                case 2: bytes[0] = 0x20                              // the field starts with a separator
+                case 3: for i in stride(from: 5, to: length, by: 9) { bytes[i] = 0x2C }  // words across edges
+                default: break                                       // one word fills the field
+                }
+                let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length)
+                defer { buffer.deallocate() }
+                _ = buffer.initialize(from: bytes)
+                let view = Bytes(start: buffer.baseAddress, count: length)
+                var features: [UInt32] = []
+                HashedFeatures.forEach(in: view, settings: settings) { hash in
+                    features.append(UInt32(HashedFeatures.bucket(hash, mask: settings.bucketCount - 1)) | (hash >> 63 == 0 ? 0 : 1 << 31))
+                }
+                let viaC = model.score(text: view, toolCalls: [ToolCallView]())
+                XCTAssertEqual(viaC.bitPattern, model.score(features: features).bitPattern, "length \(length), shape \(shape)")
+            }
+        }
+    }
+
     /// Word-only models are scored by the C scorer (`CWordFeatures`); its
     /// score must equal, bit for bit, the score of the features the Swift
     /// loop visits, for both hashings, every feature mix and field cuts.
