@@ -4,6 +4,7 @@ import PackageDescription
 // Targets mirror the architecture; dependencies point one way:
 // CJSONShim/CVectorscan <- GuardlineProtocol <- GuardlineDetectors <- GuardlineEngine
 // CWordFeatures (C, no dependencies) <- GuardlineDetectors
+// CEpoll (C, no dependencies) <- GuardlineTransport
 // GuardlineTransport (sockets only), GuardlineStore (SQLite only)
 // all of them <- GuardlineDaemon <- guardline (the executable)
 let package = Package(
@@ -38,6 +39,8 @@ let package = Package(
         ),
         // Word-feature scoring for learned models (SSE2 byte classification).
         .target(name: "CWordFeatures", cSettings: [.unsafeFlags(["-O3"])]),
+        // epoll and eventfd wrappers for GuardlineTransport's read loops.
+        .target(name: "CEpoll"),
         // Vectorscan (Hyperscan API) from libvectorscan-dev.
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
 
@@ -53,6 +56,7 @@ let package = Package(
 
         .target(name: "GuardlineProtocol", dependencies: ["CJSONShim"]),
         .target(name: "GuardlineTransport", dependencies: [
+            "CEpoll",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "GuardlineDetectors", dependencies: [

@@ -54,6 +54,10 @@ enum ConfigKeys {
                   summary: "directory of detector files, relative to the config file") { $0.detectors = $1.string },
         ConfigKey(name: "workers", kind: .integer(1...64), defaultText: "1", reloadable: false,
                   summary: "worker queues that parse and score events") { $0.workers = $1.integer },
+        ConfigKey(name: "read_loop", kind: .choice(["off", "on", "auto"]), defaultText: "off", reloadable: false,
+                  summary: "on: a thread per worker waits for its sockets in its own epoll set (auto: on with 2 or more workers)") {
+            $0.readLoop = $1.string
+        },
         ConfigKey(name: "max_line_bytes", kind: .integer(1024...(64 << 20)), defaultText: "1048576", reloadable: false,
                   summary: "longest accepted line; longer lines get line_too_long") { $0.maxLineBytes = $1.integer },
         ConfigKey(name: "max_pending_reply_bytes", kind: .integer(65536...(256 << 20)), defaultText: "4194304", reloadable: false,

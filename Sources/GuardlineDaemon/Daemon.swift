@@ -73,7 +73,8 @@ public final class Daemon: @unchecked Sendable {
                                   generations: GenerationStore(generation), metrics: metrics,
                                   maxLineBytes: config.maxLineBytes, maxPendingRows: config.storeMaxPendingRows,
                                   recorder: recorder)
-        server = Server(services: services, workerCount: config.workers, maxPendingReplyBytes: config.maxPendingReplyBytes)
+        server = Server(services: services, workerCount: config.workers, maxPendingReplyBytes: config.maxPendingReplyBytes,
+                        readLoops: config.usesReadLoop)
         metrics.generation.record(Int64(generation.number))
         try restoreState()
     }
@@ -127,6 +128,7 @@ public final class Daemon: @unchecked Sendable {
             "control": "\(controlPath)",
             "database": "\(config.database)",
             "workers": "\(config.workers)",
+            "read_loop": "\(config.usesReadLoop ? "on" : "off")",
             "generation": "\(generation.number)",
             "detectors": "\(generation.detectors.map { "\($0.name)@\($0.version)(\($0.kind),\($0.mode))" }.joined(separator: " "))",
         ])

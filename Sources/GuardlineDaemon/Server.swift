@@ -9,16 +9,35 @@ import Synchronization
 final class Server: Sendable {
     private let services: DaemonServices
     private let workers: [Worker]
+    /// One per worker when `read_loop` is on: the thread that waits for that
+    /// worker's sockets to be readable (see `ReadLoop` for why not Dispatch
+    /// sources). Nil when it is off or the loop could not be created; that
+    /// worker's sockets then use Dispatch sources.
+    private let readLoops: [ReadLoop?]
     private let acceptQueue = DispatchQueue(label: "guardline.accept")
     private let listeners = Mutex<[Listener]>([])
     private let sessions = Mutex<[UInt64: Session]>([:])
     private let nextID = Atomic<UInt64>(1)
     private let maxPendingReplyBytes: Int
 
-    init(services: DaemonServices, workerCount: Int, maxPendingReplyBytes: Int) {
+    init(services: DaemonServices, workerCount: Int, maxPendingReplyBytes: Int, readLoops useReadLoops: Bool) {
         self.services = services
         self.maxPendingReplyBytes = maxPendingReplyBytes
         workers = (0..<max(1, workerCount)).map { Worker(index: $0, services: services) }
+        readLoops = workers.map { worker in
+            guard useReadLoops else { return nil }
+            do {
+                return try ReadLoop(label: "guardline.read.\(worker.index)", queue: worker.queue)
+            } catch {
+                services.logger.warning("server.read_loop_unavailable",
+                                        metadata: ["worker": "\(worker.index)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    deinit {
+        for loop in readLoops { loop?.stop() }
     }
 
     /// Binds a listener; returns the bound address (the real port when 0 was asked).
@@ -35,8 +54,9 @@ final class Server: Sendable {
 
     private func adopt(fd: Int32, responses: ResponseMode) {
         let id = nextID.add(1, ordering: .relaxed).oldValue
-        let worker = workers[Int(id % UInt64(workers.count))]
-        let connection = Connection(fd: fd, id: id, queue: worker.queue,
+        let index = Int(id % UInt64(workers.count))
+        let worker = workers[index]
+        let connection = Connection(fd: fd, id: id, queue: worker.queue, readLoop: readLoops[index],
                                     highWatermark: maxPendingReplyBytes, lowWatermark: maxPendingReplyBytes / 4)
         let session = Session(connection: connection, worker: worker, mode: responses) { [weak self] session in
             self?.sessions.withLock { _ = $0.removeValue(forKey: session.connection.id) }
@@ -82,5 +102,8 @@ final class Server: Sendable {
         }
         // Everything answered so far was handled on the workers; wait for any chunk still running.
         for worker in workers { worker.queue.sync {} }
+        if openConnections == 0 {
+            for loop in readLoops { loop?.stop() }
+        }
     }
 }

@@ -17,7 +17,8 @@ public protocol ConnectionDelegate: AnyObject {
 }
 
 /// One accepted TCP connection: owns the descriptor, its read and write
-/// sources and the bytes not yet written.
+/// sources and the bytes not yet written. Reading is watched by a `ReadLoop`
+/// when one is given (the workers' connections), else by a Dispatch source.
 ///
 /// Backpressure: when more than `highWatermark` reply bytes are waiting for
 /// a slow reader, reading from that peer stops until the backlog falls below
@@ -33,8 +34,12 @@ public final class Connection: @unchecked Sendable {
     public let lowWatermark: Int
 
     private let fd: Int32
-    private let readSource: DispatchSourceRead
+    private let readLoop: ReadLoop?
+    /// Nil while `readLoop` watches the descriptor.
+    private var readSource: DispatchSourceRead?
     private let writeSource: DispatchSourceWrite
+    /// The read side's share of the close handshake when the loop watches it.
+    private var readCancel: (@Sendable () -> Void)?
     private var pending: [UInt8] = []
     private var pendingStart = 0
     private var readSuspended = false
@@ -46,28 +51,34 @@ public final class Connection: @unchecked Sendable {
     private var closed = false
     private var cancelledSources = 0
 
-    public init(fd: Int32, id: UInt64, queue: DispatchQueue, highWatermark: Int = 4 << 20, lowWatermark: Int = 1 << 20) {
+    /// `readLoop`, when given, must run its handlers on `queue`; `id` is its
+    /// token for this descriptor, so it must not be 0.
+    public init(fd: Int32, id: UInt64, queue: DispatchQueue, readLoop: ReadLoop? = nil,
+                highWatermark: Int = 4 << 20, lowWatermark: Int = 1 << 20) {
+        precondition(readLoop == nil || readLoop!.queue === queue, "a read loop runs handlers on its own queue")
         self.fd = fd
         self.id = id
         self.queue = queue
+        self.readLoop = readLoop
         self.highWatermark = highWatermark
         self.lowWatermark = lowWatermark
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        if readLoop == nil { readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue) }
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
         _ = try? Syscalls.setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
     }
 
     /// Starts reading. The connection keeps itself alive until it is closed.
     public func start() {
-        readSource.setEventHandler { [self] in
-            guard !closed, !inputEnded else { return }
+        let readable: @Sendable () -> Void = { [self] in
+            guard !closed, !inputEnded, !readSuspended else { return }
             delegate?.connectionReadable(self)
             // End of input is reported after the delegate's read returns, never
             // from inside `read`: the delegate may be mid-way through its buffers.
             if sawEndOfInput { endInput() }
         }
+        readHandler = readable
         writeSource.setEventHandler { [self] in flushPending() }
-        let onCancel: () -> Void = { [self] in
+        let onCancel: @Sendable () -> Void = { [self] in
             cancelledSources += 1
             if cancelledSources == 2 {
                 Syscalls.close(fd)
@@ -75,9 +86,57 @@ public final class Connection: @unchecked Sendable {
                 delegate = nil
             }
         }
-        readSource.setCancelHandler(handler: onCancel)
         writeSource.setCancelHandler(handler: onCancel)
-        readSource.activate()
+        if let readLoop {
+            readCancel = onCancel
+            do {
+                try readLoop.add(fd: fd, token: id, handler: readable)
+                return
+            } catch {
+                // The epoll set refused the descriptor (out of memory, say): a
+                // Dispatch source reads it instead, slower but equal.
+                readCancel = nil
+            }
+        }
+        let source = readSource ?? DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        readSource = source
+        source.setEventHandler(handler: readable)
+        source.setCancelHandler(handler: onCancel)
+        source.activate()
+    }
+
+    private var readHandler: (@Sendable () -> Void)?
+
+    /// Backpressure: stop reading. The loop forgets the descriptor (a
+    /// level-triggered hang-up would otherwise wake it in a busy loop).
+    private func pauseReading() {
+        if let readSource { readSource.suspend() } else if let readLoop { readLoop.remove(fd: fd, token: id) }
+    }
+
+    private func resumeReading() {
+        if let readSource {
+            readSource.resume()
+        } else if let readLoop, let readHandler {
+            do {
+                try readLoop.add(fd: fd, token: id, handler: readHandler)
+            } catch {
+                // Cannot happen for a descriptor the set held before, short of
+                // memory exhaustion; read once more so no input waits for ever.
+                readHandler()
+            }
+        }
+    }
+
+    /// Stops reading for good; counts as the read side's cancel.
+    private func cancelReading() {
+        if let readSource {
+            readSource.cancel()
+        } else if let readLoop, let cancel = readCancel {
+            readCancel = nil
+            readHandler = nil
+            readLoop.remove(fd: fd, token: id)
+            queue.async(execute: cancel)
+        }
     }
 
     /// Reads once into `buffer`. Call only from `connectionReadable` (or from
@@ -119,7 +178,7 @@ public final class Connection: @unchecked Sendable {
         armWrite()
         if pending.count - pendingStart > highWatermark && !readSuspended && !inputEnded {
             readSuspended = true
-            readSource.suspend()
+            pauseReading()
         }
     }
 
@@ -142,7 +201,7 @@ public final class Connection: @unchecked Sendable {
         guard !inputEnded else { return }
         inputEnded = true
         // At EOF the descriptor stays readable forever: stop the source or it spins.
-        readSource.cancel()
+        cancelReading()
         delegate?.connectionReachedEndOfInput(self)
         closing = true
         if pendingBytes == 0 { teardown() } else { armWrite() }
@@ -182,7 +241,7 @@ public final class Connection: @unchecked Sendable {
         }
         if readSuspended && pendingBytes < lowWatermark {
             readSuspended = false
-            readSource.resume()
+            resumeReading()
         }
     }
 
@@ -209,9 +268,12 @@ public final class Connection: @unchecked Sendable {
         pending = []
         pendingStart = 0
         // A suspended source never runs its cancel handler: balance first.
-        if readSuspended { readSuspended = false; readSource.resume() }
+        if readSuspended {
+            readSuspended = false
+            if let readSource { readSource.resume() }
+        }
         armWrite()
-        readSource.cancel()
+        cancelReading()
         writeSource.cancel()
     }
 }

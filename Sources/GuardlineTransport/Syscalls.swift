@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CEpoll
 
 /// `accept4` is a GNU extension the Glibc module does not export; it is the only
 /// way to get a non-blocking, close-on-exec descriptor without a race against fork.
@@ -199,5 +200,44 @@ extension Syscalls {
             throw .failed(call: "connect(\(path))", errno: code)
         }
         return fd
+    }
+}
+
+extension Syscalls {
+    /// A close-on-exec epoll set.
+    static func epollCreate() throws(SocketError) -> Int32 {
+        let fd = gl_epoll_create()
+        guard fd >= 0 else { throw .failed(call: "epoll_create1", errno: errno) }
+        return fd
+    }
+
+    /// Watches `fd` for input; `token` comes back from `epollWait`.
+    static func epollAdd(_ epfd: Int32, _ fd: Int32, token: UInt64) throws(SocketError) {
+        guard gl_epoll_add(epfd, fd, token) == 0 else { throw .failed(call: "epoll_ctl(ADD)", errno: errno) }
+    }
+
+    /// Stops watching `fd`. Errors are ignored: the descriptor may already be gone.
+    static func epollRemove(_ epfd: Int32, _ fd: Int32) {
+        _ = gl_epoll_remove(epfd, fd)
+    }
+
+    /// Blocks until descriptors are ready (EINTR retried); fills `tokens` and returns how many.
+    static func epollWait(_ epfd: Int32, into tokens: UnsafeMutableBufferPointer<UInt64>) throws(SocketError) -> Int {
+        let n = gl_epoll_wait(epfd, tokens.baseAddress, Int32(tokens.count), -1)
+        guard n >= 0 else { throw .failed(call: "epoll_wait", errno: errno) }
+        return Int(n)
+    }
+
+    /// A close-on-exec, non-blocking eventfd (used to wake an epoll wait).
+    static func eventFD() throws(SocketError) -> Int32 {
+        let fd = gl_eventfd_create()
+        guard fd >= 0 else { throw .failed(call: "eventfd", errno: errno) }
+        return fd
+    }
+
+    /// Adds one to an eventfd's counter, waking whoever polls it.
+    static func signal(eventFD fd: Int32) {
+        var one: UInt64 = 1
+        _ = withUnsafeBytes(of: &one) { Glibc.write(fd, $0.baseAddress, 8) }
     }
 }

@@ -4,13 +4,17 @@ import GuardlineTransport
 import XCTest
 
 /// The wire protocol, black-box, against a real daemon process over loopback.
-final class ProtocolEndToEndTests: XCTestCase {
+class ProtocolEndToEndTests: XCTestCase {
     nonisolated(unsafe) static var daemon: TestDaemon!
+
+    /// Config lines added to the test daemon's; a subclass reruns every test
+    /// against another transport setup.
+    class var extraConfig: String { "max_line_bytes: 4096\n" }
 
     override class func setUp() {
         super.setUp()
         do {
-            daemon = try TestDaemon(extraConfig: "max_line_bytes: 4096\n")
+            daemon = try TestDaemon(extraConfig: extraConfig)
             try daemon.start()
         } catch {
             XCTFail("daemon did not start: \(error)")
@@ -178,4 +182,24 @@ final class ProtocolEndToEndTests: XCTestCase {
         XCTAssertEqual((replies[1]["signals"] as? [Any])?.count, 0)
         XCTAssertEqual((replies[2]["signals"] as? [[String: Any]])?.first?["detector"] as? String, "test-refusals")
     }
+}
+
+
+/// Every protocol test again with two workers whose sockets are watched by
+/// read loops (`read_loop: on`) instead of Dispatch sources.
+final class ProtocolOnReadLoopEndToEndTests: ProtocolEndToEndTests {
+    override class var extraConfig: String { "max_line_bytes: 4096\nworkers: 2\nread_loop: on\n" }
+
+    // Listed again because test discovery on Linux only sees methods declared
+    // in the class itself.
+    override func test_verdicts_comeBackInRequestOrder_underPipelining() throws { try super.test_verdicts_comeBackInRequestOrder_underPipelining() }
+    override func test_manyConcurrentConnections_eachGetTheirOwnVerdictsInOrder() throws { try super.test_manyConcurrentConnections_eachGetTheirOwnVerdictsInOrder() }
+    override func test_everyErrorCode_isAnsweredAndTheConnectionKeepsServing() throws { try super.test_everyErrorCode_isAnsweredAndTheConnectionKeepsServing() }
+    override func test_lineTooLong_splitAcrossManyWrites_isAnsweredOnce() throws { try super.test_lineTooLong_splitAcrossManyWrites_isAnsweredOnce() }
+    override func test_helloNone_silencesReplies_andAClientThatNeverReadsNeverStallsIngestion() throws { try super.test_helloNone_silencesReplies_andAClientThatNeverReadsNeverStallsIngestion() }
+    override func test_helloVerdict_andPing() throws { try super.test_helloVerdict_andPing() }
+    override func test_lastLineWithoutNewline_isAnsweredAtEndOfInput() throws { try super.test_lastLineWithoutNewline_isAnsweredAtEndOfInput() }
+    override func test_shadowDetector_isRecordedButNeverChangesTheVerdict() throws { try super.test_shadowDetector_isRecordedButNeverChangesTheVerdict() }
+    override func test_criticalDetectorInToolArguments_flagsAtOnce() throws { try super.test_criticalDetectorInToolArguments_flagsAtOnce() }
+    override func test_refusalVelocity_firesOnTheThirdRefusal() throws { try super.test_refusalVelocity_firesOnTheThirdRefusal() }
 }

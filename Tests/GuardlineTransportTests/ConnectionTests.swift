@@ -34,13 +34,26 @@ private final class Recorder: ConnectionDelegate, @unchecked Sendable {
 }
 
 final class ConnectionTests: XCTestCase {
-    private func serve(_ delegate: Recorder, highWatermark: Int = 4 << 20) throws -> (Listener, SocketAddress, () -> Connection?) {
+    /// The read loop of the last `serve(_:readLoop: true)`, stopped after each test.
+    private var loop: ReadLoop?
+
+    override func tearDown() {
+        loop?.stop()
+        loop = nil
+        super.tearDown()
+    }
+
+    private func serve(_ delegate: Recorder, highWatermark: Int = 4 << 20,
+                       readLoop: Bool = false) throws -> (Listener, SocketAddress, () -> Connection?) {
         let queue = DispatchQueue(label: "test.accept")
         let connectionQueue = DispatchQueue(label: "test.connection")
+        if readLoop { loop = try ReadLoop(label: "test.read", queue: connectionQueue) }
+        let loop = self.loop
         final class Box: @unchecked Sendable { let lock = NSLock(); var connection: Connection? }
         let box = Box()
         let listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), queue: queue) { fd in
-            let connection = Connection(fd: fd, id: 1, queue: connectionQueue, highWatermark: highWatermark, lowWatermark: highWatermark / 4)
+            let connection = Connection(fd: fd, id: 1, queue: connectionQueue, readLoop: loop,
+                                        highWatermark: highWatermark, lowWatermark: highWatermark / 4)
             connection.delegate = delegate
             box.lock.lock(); box.connection = connection; box.lock.unlock()
             connection.start()
@@ -57,8 +70,18 @@ final class ConnectionTests: XCTestCase {
     }
 
     func test_connection_readsEverything_thenReportsEndOfInputAndCloses() throws {
+        try readsEverything(readLoop: false)
+    }
+
+    /// The same through a `ReadLoop`; the closed descriptor leaves the loop's set.
+    func test_connectionOnReadLoop_readsEverything_thenReportsEndOfInputAndCloses() throws {
+        try readsEverything(readLoop: true)
+        XCTAssertEqual(loop?.watchedCount, 0, "a closed connection is no longer watched")
+    }
+
+    private func readsEverything(readLoop: Bool) throws {
         let recorder = Recorder()
-        let (listener, address, _) = try serve(recorder)
+        let (listener, address, _) = try serve(recorder, readLoop: readLoop)
         defer { listener.close() }
         let client = try ClientSocket(connectingTo: address)
         let payload = [UInt8]((0..<300_000).map { UInt8($0 % 251) })
@@ -70,8 +93,18 @@ final class ConnectionTests: XCTestCase {
     }
 
     func test_backpressure_pausesReadingFromAPeerThatDoesNotRead_thenResumes() throws {
+        try pausesAndResumes(readLoop: false)
+    }
+
+    /// The same through a `ReadLoop`: a paused connection leaves the loop's
+    /// set (so it is not read, and a hang-up cannot spin the loop) and rejoins it.
+    func test_backpressureOnReadLoop_pausesReadingFromAPeerThatDoesNotRead_thenResumes() throws {
+        try pausesAndResumes(readLoop: true)
+    }
+
+    private func pausesAndResumes(readLoop: Bool) throws {
         let recorder = Recorder(replyPerByte: 8)
-        let (listener, address, accepted) = try serve(recorder, highWatermark: 256 << 10)
+        let (listener, address, accepted) = try serve(recorder, highWatermark: 256 << 10, readLoop: readLoop)
         defer { listener.close() }
         let client = try ClientSocket(connectingTo: address)
         client.setNonBlocking(true)
@@ -88,6 +121,7 @@ final class ConnectionTests: XCTestCase {
         let connection = try XCTUnwrap(accepted())
         let paused = connection.queue.sync { connection.isReadPaused }
         XCTAssertTrue(paused, "reading pauses while replies pile up")
+        if readLoop { XCTAssertEqual(loop?.watchedCount, 0, "a paused connection is not watched") }
         XCTAssertLessThan(offered, 64 << 20, "the client is pushed back instead of the daemon buffering without bound")
         let pending = connection.queue.sync { connection.pendingBytes }
         XCTAssertLessThan(pending, (256 << 10) + 8 * (64 << 10) + 1, "the unread backlog stays bounded")
@@ -98,6 +132,7 @@ final class ConnectionTests: XCTestCase {
             _ = try? sink.withUnsafeMutableBytes { try client.readSome(into: $0) }
         }
         XCTAssertEqual(recorder.count, offered)
+        if readLoop { XCTAssertEqual(loop?.watchedCount, 1, "a resumed connection is watched again") }
     }
 
     func test_socketAddress_parsesIPv4IPv6AndRejectsNames() throws {
