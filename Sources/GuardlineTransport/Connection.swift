@@ -38,6 +38,8 @@ public final class Connection: @unchecked Sendable {
     /// Nil while `readLoop` watches the descriptor.
     private var readSource: DispatchSourceRead?
     private let writeSource: DispatchSourceWrite
+    /// The read handler, kept to re-register with the loop after a pause.
+    private var readHandler: (@Sendable () -> Void)?
     /// The read side's share of the close handshake when the loop watches it.
     private var readCancel: (@Sendable () -> Void)?
     private var pending: [UInt8] = []
@@ -104,8 +106,6 @@ public final class Connection: @unchecked Sendable {
         source.setCancelHandler(handler: onCancel)
         source.activate()
     }
-
-    private var readHandler: (@Sendable () -> Void)?
 
     /// Backpressure: stop reading. The loop forgets the descriptor (a
     /// level-triggered hang-up would otherwise wake it in a busy loop).

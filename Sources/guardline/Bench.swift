@@ -70,15 +70,14 @@ struct Bench: ParsableCommand {
             let result = try driver.run(address: address, warmup: warmup, duration: duration)
             var line = String(format: "run %d: %.0f events/s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  errors %d",
                               run, result.eventsPerSecond, result.percentile(50), result.percentile(99), result.percentile(99.9), result.errors)
-            if let cpuBefore, let cpuAfter = daemon.flatMap({ Self.cpuSeconds(pid: $0.process.processIdentifier) }) {
-                // Warm-up events are estimated at the measured rate: CPU time is
-                // only readable for the whole run.
-                let events = result.eventsPerSecond * (warmup + duration)
-                if events > 0 { line += String(format: "  daemon CPU %.2f µs/event", (cpuAfter - cpuBefore) / events * 1e6) }
-            }
-            let clientEvents = result.eventsPerSecond * (warmup + duration)
-            if clientEvents > 0 {
-                line += String(format: "  bench CPU %.2f µs/event", (Self.ownCPUSeconds() - clientBefore) / clientEvents * 1e6)
+            // Warm-up events are estimated at the measured rate: CPU time is
+            // only readable for the whole run.
+            let events = result.eventsPerSecond * (warmup + duration)
+            if events > 0 {
+                if let cpuBefore, let cpuAfter = daemon.flatMap({ Self.cpuSeconds(pid: $0.process.processIdentifier) }) {
+                    line += String(format: "  daemon CPU %.2f µs/event", (cpuAfter - cpuBefore) / events * 1e6)
+                }
+                line += String(format: "  bench CPU %.2f µs/event", (Self.ownCPUSeconds() - clientBefore) / events * 1e6)
             }
             print(line)
             results.append(result)

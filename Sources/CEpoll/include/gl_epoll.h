@@ -17,8 +17,9 @@ int gl_epoll_create(void);
 int gl_epoll_add(int epfd, int fd, uint64_t token);
 /// Removes `fd`; 0 or -1 (errno).
 int gl_epoll_remove(int epfd, int fd);
-/// Waits for events (retrying EINTR) and stores up to `capacity` tokens;
-/// returns how many, or -1 (errno).
+/// Waits for events (retrying EINTR) and stores up to `capacity` tokens (at
+/// most 64 per call; the rest come with the next call); returns how many, or
+/// -1 (errno).
 int gl_epoll_wait(int epfd, uint64_t *tokens, int capacity, int timeout_ms);
 /// A close-on-exec, non-blocking eventfd; -1 with errno set on failure.
 int gl_eventfd_create(void);
