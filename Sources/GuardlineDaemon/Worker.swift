@@ -49,6 +49,9 @@ final class Worker: @unchecked Sendable {
     /// Every 16th event is timed: two clock reads per event would cost ~1 % of the budget.
     private var sampleCountdown = 0
     private var pendingWait = false
+    /// This chunk newly flagged an account or organisation: `endChunk` asks the
+    /// writer to commit now rather than at the end of its flush interval.
+    private var flaggedInChunk = false
     var sampleState: UInt64 = 0x9E37_79B9_7F4A_7C15
     /// Offline replay: no wall clock, no sockets (see `ingest`).
     let replayClock: Bool
@@ -182,6 +185,11 @@ final class Worker: @unchecked Sendable {
             // One uncontended lock per chunk that wrote rows: cheap next to the rows themselves.
             pendingWait = true
         }
+        if flaggedInChunk {
+            // After the chunk's signal rows are queued, so the flag's evidence commits with it.
+            flaggedInChunk = false
+            services.writer.commitSoon()
+        }
         counters.publish(to: services.metrics)
         publishStatistics()
         if !encoder.bytes.isEmpty, let connection {
@@ -306,12 +314,18 @@ final class Worker: @unchecked Sendable {
                 enforcing += 1
             }
         }
-        if let flag = outcome.flag { services.recordFlag(flag, lastEventID: event.id.string) }
+        if let flag = outcome.flag {
+            services.recordFlag(flag, lastEventID: event.id.string)
+            if flag.isNew { flaggedInChunk = true }
+        }
         if generation.hasShadowDetectors && !hits.isEmpty {
             services.evaluateShadow(accountID: event.accountID, orgID: event.orgID, time: time, hits: hits,
                                     rules: generation.behaviour) { event.id.string }
         }
-        if let orgFlag = outcome.orgFlag { services.recordOrgFlag(orgFlag) }
+        if let orgFlag = outcome.orgFlag {
+            services.recordOrgFlag(orgFlag)
+            flaggedInChunk = true
+        }
         guard mode == .verdict else { return }
         let hits = self.hits
         encoder.appendVerdict(id: event.id, score: score, flagged: outcome.flagged, risk: outcome.risk,

@@ -7,7 +7,7 @@ import GRDB
 /// One dedicated thread drains the FIFO in batches of up to `maxBatchRows`, one
 /// transaction per batch with cached prepared statements (~2.5 µs per row instead of
 /// ~23 µs unbatched). A batch is committed at least every `flushInterval`, or as soon
-/// as `maxBatchRows` rows are waiting or a `flush()` is waiting.
+/// as `maxBatchRows` rows are waiting, a `flush()` is waiting or `commitSoon()` asks.
 ///
 /// Nothing accepted is dropped: when a transaction fails (disk full, I/O error, a lock
 /// held past the busy timeout) the batch stays pending, `onError` is called, and the
@@ -30,6 +30,8 @@ public final class StoreWriter: @unchecked Sendable {
     private var enqueuedRows: UInt64 = 0
     private var committedRows: UInt64 = 0
     private var flushWaiters = 0
+    /// Set by `commitSoon()`: the next batch goes without waiting out `flushInterval`.
+    private var commitRequested = false
     private var statistics = StoreWriterStatistics()
     private var closeRequested = false
     /// Set by a `close()` that timed out: the thread stops retrying and exits.
@@ -79,6 +81,20 @@ public final class StoreWriter: @unchecked Sendable {
         append(count: risk.count) { pending in
             for record in risk { pending.append(.risk(record)) }
         }
+    }
+
+    /// Commits what is pending now instead of at the end of the flush interval,
+    /// without waiting for it. The daemon calls this after a read chunk that
+    /// newly flagged an account or organisation: a flag is rare and is what
+    /// production consumers and on-call poll for, so it (and the signal rows
+    /// queued with it) should be readable within milliseconds, while the
+    /// high-volume signal rows keep their batching.
+    public func commitSoon() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !pending.isEmpty else { return }
+        commitRequested = true
+        condition.broadcast()
     }
 
     /// A snapshot of the counters, for metrics.
@@ -163,11 +179,12 @@ public final class StoreWriter: @unchecked Sendable {
                 committed = 0
                 while pending.isEmpty && !closeRequested { condition.wait() }
                 if pending.isEmpty { break }
-                // Let a batch fill for up to flushInterval unless it is already big or someone waits.
+                // Let a batch fill for up to flushInterval unless it is already big, someone waits or a flag asks.
                 let deadline = Date(timeIntervalSinceNow: flushInterval)
-                while pending.count < maxBatchRows && flushWaiters == 0 && !closeRequested {
+                while pending.count < maxBatchRows && flushWaiters == 0 && !commitRequested && !closeRequested {
                     if !condition.wait(until: deadline) { break }
                 }
+                commitRequested = false
                 // Swap buffers: O(1), and neither array reallocates in steady state.
                 swap(&batch, &pending)
             } else if backoff > 0 {

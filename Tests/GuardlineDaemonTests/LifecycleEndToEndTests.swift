@@ -73,6 +73,25 @@ final class LifecycleEndToEndTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
     }
 
+    func test_newFlag_isReadableFromTheDatabaseWithinMilliseconds_evenWithALongFlushInterval() throws {
+        // A 10 s flush interval (the longest allowed) would hold ordinary signal rows back; a new flag must not wait for it.
+        let daemon = try TestDaemon(extraConfig: "store:\n  flush_interval: 10s")
+        try daemon.start()
+        let client = try LineClient(daemon.address)
+        try client.send(lines: [eventLine(id: "u1", account: "urgent", org: "org-u", text: "BOOM-CRITICAL")])
+        XCTAssertEqual(try client.readJSON(1)[0]["flagged"] as? Bool, true)
+        let deadline = Date(timeIntervalSinceNow: 3)
+        var flagged = 0
+        repeat {
+            flagged = try count("SELECT COUNT(*) FROM flagged_accounts WHERE account_id = 'urgent'", in: daemon.databasePath)
+            if flagged == 0 { Thread.sleep(forTimeInterval: 0.01) }
+        } while flagged == 0 && Date() < deadline
+        XCTAssertEqual(flagged, 1, "the flag is committed without waiting out store.flush_interval")
+        XCTAssertGreaterThan(try count("SELECT COUNT(*) FROM signals WHERE event_id = 'u1'", in: daemon.databasePath), 0,
+                       "the flagging event's evidence commits with the flag")
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     func test_orgFlagged_whenTwoOfItsAccountsAreFlagged() throws {
         let daemon = try TestDaemon()
         try daemon.start()

@@ -52,6 +52,22 @@ final class StoreWriterTests: XCTestCase {
         try writer.close()
     }
 
+    func test_writer_commitSoon_makesAFlagReadableWithoutWaitingOutALongFlushInterval() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store.open(path: directory.path("guardline.db"))
+        let writer = try store.makeWriter(flushInterval: 60) { _ in }
+        writer.enqueue([signal(1)])
+        writer.enqueue(flag: flag("acct-urgent"))
+        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertEqual(try store.count("flagged_accounts"), 0, "without commitSoon the batch waits for its 60 s interval")
+        writer.commitSoon()
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while try store.count("flagged_accounts") == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertEqual(try store.count("flagged_accounts"), 1)
+        XCTAssertEqual(try store.count("signals"), 1, "the rows queued before the flag commit with it")
+        try writer.close()
+    }
+
     func test_writer_storesSignalColumnsAsISOTextAndJSON() throws {
         let store = try Store.openInMemory()
         let writer = try store.makeWriter { _ in }
