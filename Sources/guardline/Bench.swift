@@ -38,6 +38,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Config file for the daemon started by bench.")
     var config: String?
 
+    @Option(help: "Connections opened before the runs and left open and silent (each answers one ping first); prints the daemon's memory and threads before and after.")
+    var idleConnections = 0
+
     func run() throws {
         let pool = try loadPool()
         var daemon: DaemonProcess?
@@ -62,6 +65,10 @@ struct Bench: ParsableCommand {
         let eventBytes = pool.bytes.count / max(1, pool.offsets.count - 1)
         print("guardline bench: \(connections) connections × \(inFlight) in flight, ~\(eventBytes)-byte events, " +
               "\(Int(warmup))s warm-up + \(Int(duration))s measured, \(runs) run(s), target \(address)\(daemon == nil ? "" : " (\(workers) worker(s))")")
+        let idle = idleConnections > 0
+            ? try Self.openIdleConnections(idleConnections, to: address, daemonPID: daemon?.process.processIdentifier)
+            : []
+        defer { for socket in idle { socket.close() } }
         var results: [LoadDriver.Result] = []
         for run in 1...max(1, runs) {
             let driver = LoadDriver(connections: connections, inFlight: inFlight, pool: pool)

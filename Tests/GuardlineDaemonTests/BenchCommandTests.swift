@@ -34,4 +34,18 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertLessThan(Double(errorCount), replies * 0.42, String(run))
         XCTAssertTrue(output.contains("median:"), output)
     }
+
+    func test_bench_idleConnections_areEachServedThenHeldOpenThroughTheRuns() throws {
+        // Not started: bench starts its own daemon from this config, so it can read the daemon's memory.
+        let daemon = try TestDaemon()
+        let (status, output, errors) = try TestDaemon.cli([
+            "bench", "--config", daemon.configPath, "--idle-connections", "300", "--duration", "0.5", "--warmup", "0.2",
+            "--connections", "2", "--in-flight", "4", "--runs", "1",
+        ])
+        XCTAssertEqual(status, 0, errors)
+        let idle = try XCTUnwrap(output.split(separator: "\n").first { $0.hasPrefix("idle connections:") }, output)
+        XCTAssertTrue(idle.contains("300 open, each answered a ping"), String(idle))
+        XCTAssertTrue(idle.contains("KB per connection"), String(idle))
+        XCTAssertTrue(output.contains("run 1:"), output)
+    }
 }
