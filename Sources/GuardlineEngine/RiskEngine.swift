@@ -4,7 +4,7 @@ import Synchronization
 /// cross-account clusters and flags. Thread-safe; call `process` from any
 /// worker. State survives reloads (it is not part of a generation).
 public final class RiskEngine: Sendable {
-    private let shards: [AccountShard]
+    let shards: [AccountShard]
     private let crossAccount: CrossAccountTracker
     private let orgs = Mutex<[String: Set<String>]>([:])
     private let flaggedOrgs = Mutex<Set<String>>([])
@@ -108,12 +108,13 @@ public final class RiskEngine: Sendable {
         let criticalFlag = critical && policy.criticalFlagsImmediately
         if added > 0 && (account.risk >= policy.flagThreshold || criticalFlag) {
             let isNew = !account.flagged
-            if isNew || time - account.lastFlagWrite >= policy.reflagInterval {
+            let history = account.historyForUpdate()
+            if isNew || time - history.lastFlagWrite >= policy.reflagInterval {
                 account.flagged = true
-                account.lastFlagWrite = time
+                history.lastFlagWrite = time
                 flag = AccountFlag(accountID: key, orgID: account.orgID, risk: account.risk, time: time,
                                    reason: criticalFlag && account.risk < policy.flagThreshold ? "critical" : "threshold",
-                                   detectors: account.detectors.sorted(), labels: account.labels.sorted(),
+                                   detectors: history.detectors.sorted(), labels: history.labels.sorted(),
                                    eventCount: account.eventCount, isNew: isNew)
             }
         }
@@ -126,29 +127,40 @@ public final class RiskEngine: Sendable {
         guard !rules.velocity.isEmpty else { return }
         // "Flagged events" are events an enforcing content detector fired on.
         let ruleHitsBefore = contentSignal
-        if isRefusal { account.refusals.record(time, capacity: rules.depth(of: .refusals)) }
-        if ruleHitsBefore { account.flaggedEvents.record(time, capacity: rules.depth(of: .flaggedEvents)) }
-        if account.velocityFired.count != rules.velocity.count {
-            account.velocityFired = Array(repeating: -.infinity, count: rules.velocity.count)
-        }
+        if isRefusal { account.historyForUpdate().refusals.record(time, capacity: rules.depth(of: .refusals)) }
+        if ruleHitsBefore { account.historyForUpdate().flaggedEvents.record(time, capacity: rules.depth(of: .flaggedEvents)) }
+        // Sized for the generation's rules when a rule first fires; a reload that
+        // changes the rules starts them afresh.
+        let firedKnown = account.history?.velocityFired.count == rules.velocity.count
         var rateIndex = 0
         for (index, rule) in rules.velocity.enumerated() {
             let observed: Double
             switch rule.metric {
             case .refusals:
                 guard isRefusal else { continue }
-                observed = Double(account.refusals.count(since: time - rule.window))
+                observed = Double(account.history?.refusals.count(since: time - rule.window) ?? 0)
             case .flaggedEvents:
                 guard ruleHitsBefore else { continue }
-                observed = Double(account.flaggedEvents.count(since: time - rule.window))
+                observed = Double(account.history?.flaggedEvents.count(since: time - rule.window) ?? 0)
             case .events:
-                if account.rates.count <= rateIndex { account.rates.append(RateCounter()) }
-                observed = account.rates[rateIndex].record(time, window: rule.window)
+                if rateIndex == 0 {
+                    observed = account.firstRate.record(time, window: rule.window)
+                } else {
+                    let history = account.historyForUpdate()
+                    if history.moreRates.count < rateIndex { history.moreRates.append(RateCounter()) }
+                    observed = history.moreRates[rateIndex - 1].record(time, window: rule.window)
+                }
                 rateIndex += 1
             }
             // Fire once when the window fills, then not again until a window has passed.
-            guard observed >= Double(rule.count), time - account.velocityFired[index] >= rule.window else { continue }
-            account.velocityFired[index] = time
+            guard observed >= Double(rule.count) else { continue }
+            let lastFired = firedKnown ? account.history!.velocityFired[index] : -.infinity
+            guard time - lastFired >= rule.window else { continue }
+            let history = account.historyForUpdate()
+            if history.velocityFired.count != rules.velocity.count {
+                history.velocityFired = Array(repeating: -.infinity, count: rules.velocity.count)
+            }
+            history.velocityFired[index] = time
             hits.append(SignalHit(detector: rules.detectorNames[rule.detector], version: rules.detectorVersions[rule.detector],
                                   score: rule.score, severity: rule.severity, enforcing: rule.enforcing,
                                   labels: rules.detectorLabels[rule.detector],

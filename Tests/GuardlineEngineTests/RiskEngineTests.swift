@@ -109,6 +109,20 @@ final class RiskEngineTests: XCTestCase {
         XCTAssertEqual(slow, 0)
     }
 
+    func test_twoEventRateRules_keepTheirOwnCountersAndFireOncePerWindowEach() {
+        // The first `events` rule's counter is stored inline, later ones in an array: each must count alone.
+        let engine = RiskEngine(maxAccounts: 1000, shardCount: 4)
+        let rules = BehaviourRules(velocity: [
+            VelocityRule(detector: 0, metric: .events, count: 50, window: 60, score: 0.5, severity: .low, enforcing: true),
+            VelocityRule(detector: 1, metric: .events, count: 20, window: 600, score: 0.5, severity: .low, enforcing: true),
+        ], detectorNames: ["burst-50", "burst-20"], detectorVersions: ["1", "1"], detectorLabels: [[], []])
+        var firings: [String] = []
+        for i in 0..<100 {
+            for hit in process(engine, account: "a", time: Double(i) * 0.1, rules: rules).1 { firings.append("\(hit.detector)@\(i)") }
+        }
+        XCTAssertEqual(firings, ["burst-20@19", "burst-50@49"])
+    }
+
     func test_crossAccount_firesWhenManyAccountsOfOneOrgSendSameText() {
         let engine = RiskEngine(maxAccounts: 1000, shardCount: 4)
         let rules = BehaviourRules(crossAccount: [CrossAccountRule(detector: 0, accounts: 3, window: 60, minTextLength: 10,
@@ -177,6 +191,21 @@ final class RiskEngineTests: XCTestCase {
         XCTAssertTrue(engine.isFlagged("flagged"))
         XCTAssertTrue(process(engine, account: "flagged", time: 1000, rules: rules).0.flagged, "evicted flagged account comes back flagged")
         XCTAssertTrue(engine.takeCheckpoint().count < checkpoint.count, "checkpoint clears dirty marks")
+    }
+
+    func test_accountEntry_staysAt112BytesInline_andQuietAccountsAllocateNoHistory() {
+        // The README's memory bound (about 250 bytes per account) rests on this.
+        XCTAssertLessThanOrEqual(MemoryLayout<AccountKey>.stride + MemoryLayout<AccountState>.stride, 112)
+        let engine = RiskEngine(maxAccounts: 1000, shardCount: 1)
+        let rules = BehaviourRules(velocity: [VelocityRule(detector: 0, metric: .events, count: 50, window: 60,
+                                                           score: 0.5, severity: .low, enforcing: true)],
+                                   detectorNames: ["event-rate"], detectorVersions: ["1"], detectorLabels: [[]])
+        _ = process(engine, account: "quiet", time: 1, rules: rules)
+        _ = process(engine, account: "loud", time: 1, hits: [hit()], rules: rules)
+        let histories = engine.shards[0].state.withLock { state in
+            Dictionary(uniqueKeysWithValues: state.accounts.map { ($0.key.id, $0.value.history != nil) })
+        }
+        XCTAssertEqual(histories, ["quiet": false, "loud": true])
     }
 
     func test_restore_bringsBackRiskAndFlags() {
