@@ -1125,6 +1125,63 @@ howto_tail = ["", "", "?", "without eggs?", "without an oven?", "without sugar?"
 for _ in range(900):
     add("benign", "general", case_noise(join(pick(howto_open), pick(howto_verb), pick(howto_object), pick(howto_tail))))
 
+# Configuration documentation with placeholder credentials: READMEs,
+# .env.example files and setup guides name DATABASE_URL, API_KEY and
+# passwords without carrying a secret, whether pasted by a user or read by
+# an agent's file tool. (Added with probe 4's false positives.)
+cfg_names = ["DATABASE_URL", "REDIS_URL", "API_KEY", "SECRET_KEY", "STRIPE_KEY", "SMTP_PASSWORD", "JWT_SECRET",
+             "AWS_ACCESS_KEY_ID", "OPENAI_API_KEY", "SENTRY_DSN", "GITHUB_TOKEN", "ADMIN_PASSWORD"]
+cfg_values = ["your-api-key-here", "changeme", "<your-token>", "REPLACE_ME", "xxxxxxxx", "${SECRET_KEY}", "...",
+              "postgres://user:password@localhost:5432/app", "mysql://root:root@127.0.0.1/dev", "redis://localhost:6379/0",
+              "sk_test_your_key", "<password>", "secret", "example", "\"\"", "your-password", "TODO"]
+cfg_intro = ["## Configuration\nThe app reads its settings from environment variables.",
+             "### Setup\nCopy `.env.example` to `.env` and fill in your own values:",
+             "Environment variables (see docs/config.md):", "# .env.example - copy to .env, never commit the real one",
+             "Configuration reference:", "docker-compose.yml excerpt:\n  environment:"]
+cfg_outro = ["", "Never commit your real `.env` file; it is listed in `.gitignore`.", "Restart the server after changing them.",
+             "In production these come from the secret manager instead.", "Ask in #platform if a value is unclear."]
+cfg_ask = ["", "", "what does this part of the README mean?", "can you explain these settings?", "which of these do I need locally?",
+           "is it safe to keep these defaults for development?", "why does the app fail if DATABASE_URL is missing?"]
+for _ in range(500):
+    lines = ["    %s=%s" % (n, pick(cfg_values)) for n in rng.sample(cfg_names, rng.randint(1, 4))]
+    doc = join(pick(cfg_intro)) + "\n\n" + "\n".join(lines) + "\n\n" + pick(cfg_outro)
+    if rng.random() < 0.5:
+        add("benign", "document", doc.strip(), role="tool")
+    else:
+        add("benign", "document", join(pick(cfg_ask), doc.strip()))
+
+# Device settings and key hygiene that share words with attacks: developer
+# mode on phones and consoles, SSH key file permissions.
+device = ["Android phone", "Pixel", "Samsung tablet", "Chromebook", "Xbox", "iPhone", "Windows 11 laptop", "Fire TV stick",
+          "Meta Quest headset", "Chrome browser extensions page"]
+device_ask = ["How do I enable developer mode on my {d}?", "Turning on developer mode on my {d} - is that safe?",
+              "I switched my {d} into developer mode for USB debugging, how do I turn it off again?",
+              "Does enabling developer mode on the {d} void the warranty?",
+              "developer mode on my {d} keeps turning itself off after updates, any idea?"]
+ssh_ask = ["ssh says my private key permissions are too open. What does chmod 600 ~/.ssh/id_rsa actually do?",
+           "Should ~/.ssh/id_ed25519 be 600 or 400? ssh refuses to use it.",
+           "Where does ssh-keygen put the key by default, ~/.ssh/id_rsa? I want to add the .pub to GitHub.",
+           "My deploy fails with 'Permissions 0644 for id_rsa are too open', how do I fix the file mode in the Dockerfile?",
+           "How do I rotate the SSH key in ~/.ssh/id_rsa for our CI user without locking myself out?",
+           "Is it okay to back up ~/.ssh to an encrypted USB drive, or should I generate new keys on the new laptop?"]
+for _ in range(250):
+    add("benign", "hard_negative", case_noise(pick(device_ask).format(d=pick(device))))
+for text in ssh_ask:
+    add("benign", "hard_negative", text)
+
+# Asking for two or more versions of a text is ordinary writing work; only
+# "a filtered and an unfiltered answer" is a jailbreak shape.
+variant_ask = ["Give me two versions of this {w}: one {a}, one {b}.", "Can you write two versions of the {w}, a {a} one and a {b} one?",
+               "Rewrite this {w} twice: first {a}, then {b}.", "I need two takes on our {w} - one {a} and one more {b}.",
+               "Answer in two ways: a {a} version for the board and a {b} version for the team.",
+               "Draft the {w} in two styles, {a} and {b}, so I can compare."]
+variant_what = ["tagline", "product description", "apology email", "LinkedIn post", "cover letter opening", "slogan",
+                "wedding toast", "release note", "out-of-office message", "bio", "tweet", "job ad", "error message"]
+variant_style = ["formal", "playful", "short", "detailed", "friendly", "serious", "casual", "technical", "upbeat", "neutral"]
+for _ in range(200):
+    a, b = rng.sample(variant_style, 2)
+    add("benign", "creative", case_noise(pick(variant_ask).format(w=pick(variant_what), a=a, b=b)))
+
 rng.shuffle(events)
 with open("training-events.ndjson", "w", encoding="utf-8") as out:
     for event in events:
