@@ -126,13 +126,25 @@ final class ConnectionTests: XCTestCase {
         let pending = connection.queue.sync { connection.pendingBytes }
         XCTAssertLessThan(pending, (256 << 10) + 8 * (64 << 10) + 1, "the unread backlog stays bounded")
         // Drain replies: reading resumes and everything offered is eventually received.
+        // Read every reply (8 per byte offered): only with the backlog empty is
+        // the connection sure to be reading again; with replies still unread
+        // it may rightly have paused once more.
         var sink = [UInt8](repeating: 0, count: 1 << 20)
+        var replies = 0
         let until = Date().addingTimeInterval(20)
-        while recorder.count < offered && Date() < until {
-            _ = try? sink.withUnsafeMutableBytes { try client.readSome(into: $0) }
+        while (recorder.count < offered || replies < offered * 8) && Date() < until {
+            let n = (try? sink.withUnsafeMutableBytes { try client.readSome(into: $0) }) ?? 0
+            replies += n
+            if n == 0 { usleep(1_000) }
         }
         XCTAssertEqual(recorder.count, offered)
-        if readLoop { XCTAssertEqual(loop?.watchedCount, 1, "a resumed connection is watched again") }
+        XCTAssertEqual(replies, offered * 8, "every reply arrives")
+        if readLoop {
+            // Resuming happens on the connection's queue once the write side drains.
+            let watchedBy = Date().addingTimeInterval(5)
+            while loop?.watchedCount != 1 && Date() < watchedBy { usleep(1_000) }
+            XCTAssertEqual(loop?.watchedCount, 1, "a resumed connection is watched again")
+        }
     }
 
     func test_socketAddress_parsesIPv4IPv6AndRejectsNames() throws {
