@@ -137,10 +137,7 @@ public final class Daemon: @unchecked Sendable {
     /// Thousands of connections need thousands of descriptors: lift the soft
     /// limit to the hard one (systemd's LimitNOFILE sets the hard one).
     private func raiseDescriptorLimit() {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-        limit.rlim_cur = limit.rlim_max
-        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+        if let errno = DescriptorLimit.raise().failedErrno {
             logger.warning("limits.nofile_unchanged", metadata: ["errno": "\(errno)"])
         }
     }

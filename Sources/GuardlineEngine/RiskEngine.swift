@@ -4,6 +4,7 @@ import Synchronization
 /// cross-account clusters and flags. Thread-safe; call `process` from any
 /// worker. State survives reloads (it is not part of a generation).
 public final class RiskEngine: Sendable {
+    /// Internal rather than private so that tests can look inside a shard.
     let shards: [AccountShard]
     private let crossAccount: CrossAccountTracker
     private let orgs = Mutex<[String: Set<String>]>([:])

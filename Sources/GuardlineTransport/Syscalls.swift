@@ -241,3 +241,18 @@ extension Syscalls {
         _ = withUnsafeBytes(of: &one) { Glibc.write(fd, $0.baseAddress, 8) }
     }
 }
+
+extension Syscalls {
+    /// getrlimit(RLIMIT_NOFILE): (soft, hard), or nil when it cannot be read.
+    static func descriptorLimit() -> (soft: rlim_t, hard: rlim_t)? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return (limit.rlim_cur, limit.rlim_max)
+    }
+
+    /// setrlimit(RLIMIT_NOFILE) with the soft limit changed; the errno on failure.
+    static func setDescriptorSoftLimit(_ soft: rlim_t, hard: rlim_t) -> Int32? {
+        var limit = rlimit(rlim_cur: soft, rlim_max: hard)
+        return setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? nil : errno
+    }
+}

@@ -39,17 +39,12 @@ extension Bench {
         return sockets
     }
 
-    /// Lifts this process's descriptor soft limit to the hard one when the
-    /// idle connections need it; refuses clearly when even that is too low.
+    /// Lifts this process's descriptor soft limit when the idle connections
+    /// need it; refuses clearly when even the hard limit is too low.
     private static func raiseOwnDescriptorLimit(needed: Int) throws {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
-        if limit.rlim_cur < rlim_t(needed), limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = min(limit.rlim_max, rlim_t(needed))
-            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        }
-        if limit.rlim_cur < rlim_t(needed) {
-            throw ValidationError("--idle-connections needs \(needed) descriptors; this process may open \(limit.rlim_cur) (raise `ulimit -n`)")
+        let soft = DescriptorLimit.raise(to: needed).soft
+        if soft < needed {
+            throw ValidationError("--idle-connections needs \(needed) descriptors; this process may open \(soft) (raise `ulimit -n`)")
         }
     }
 

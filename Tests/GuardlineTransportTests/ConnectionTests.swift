@@ -147,6 +147,18 @@ final class ConnectionTests: XCTestCase {
         }
     }
 
+    func test_descriptorLimit_raisesTheSoftLimitWithinTheHardOne_andNeverLowersIt() {
+        let before = DescriptorLimit.raise(to: 0)
+        XCTAssertGreaterThan(before.soft, 0, "the limit is readable")
+        XCTAssertNil(before.failedErrno)
+        let raised = DescriptorLimit.raise(to: before.soft + 1)
+        XCTAssertNil(raised.failedErrno)
+        XCTAssertGreaterThanOrEqual(raised.soft, before.soft)
+        XCTAssertEqual(DescriptorLimit.raise(to: 1).soft, raised.soft, "asking for less never lowers it")
+        let hard = DescriptorLimit.raise()
+        XCTAssertGreaterThanOrEqual(hard.soft, raised.soft, "with no target it goes to the hard limit")
+    }
+
     func test_socketAddress_parsesIPv4IPv6AndRejectsNames() throws {
         XCTAssertEqual(try SocketAddress(parsing: "127.0.0.1:7878").port, 7878)
         XCTAssertEqual(try SocketAddress(parsing: "[::1]:9").family, .ipv6)
