@@ -11,10 +11,8 @@ public enum ConfigCheck {
                 lines.append("  \(detector.name) \(detector.version) kind=\(detector.kind) mode=\(detector.mode) severity=\(detector.severity) hash=\(detector.fileHash)")
             }
             return .success(lines.joined(separator: "\n"))
-        } catch let error as ConfigError {
-            return .failure(error)
         } catch {
-            return .failure(.detectors(["\(error)"]))
+            return .failure(error)
         }
     }
 }

@@ -308,7 +308,14 @@ public final class Daemon: @unchecked Sendable {
         controlEndpoint?.close()
         fileWatcher?.stop()
         checkpoint(sweep: false)
-        services.recorder?.close()
+        if let recorder = services.recorder {
+            recorder.close()
+            if recorder.skippedSamples > 0 {
+                logger.warning("recorder.samples_skipped", metadata: [
+                    "count": "\(recorder.skippedSamples)", "directory": "\(recorder.directory)",
+                ])
+            }
+        }
         do {
             try services.writer.close(timeout: 60)
             logger.notice("guardline.stopped", metadata: ["store": "flushed"])

@@ -25,26 +25,26 @@ final class DaemonMetrics: Sendable {
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        events = registry.makeCounter(name: "guardline_events_total", help: "Events scored")
-        signals = registry.makeCounter(name: "guardline_signals_total", help: "Detector signals fired (enforce and shadow)")
-        accountsFlagged = registry.makeCounter(name: "guardline_accounts_flagged_total", help: "Accounts newly flagged")
-        connectionsAccepted = registry.makeCounter(name: "guardline_connections_accepted_total", help: "Connections accepted")
-        connectionsOpen = registry.makeGauge(name: "guardline_connections_open", help: "Connections open now")
-        reloads = registry.makeCounter(name: "guardline_reloads_total", help: "Successful reloads")
-        reloadFailures = registry.makeCounter(name: "guardline_reload_failures_total", help: "Reloads rejected (old generation kept)")
-        storeFailures = registry.makeCounter(name: "guardline_store_write_failures_total", help: "Failed SQLite batches (retried)")
-        generation = registry.makeGauge(name: "guardline_generation", help: "Running detector generation")
-        storePending = registry.makeGauge(name: "guardline_store_pending_rows", help: "Rows waiting for the SQLite writer")
-        accountsInMemory = registry.makeGauge(name: "guardline_accounts_in_memory", help: "Accounts held in memory")
-        pluginErrors = registry.makeCounter(name: "guardline_plugin_errors_total", help: "Native plugin score calls that failed")
-        processErrors = registry.makeCounter(name: "guardline_process_errors_total",
-                                             help: "Process detector requests without a score: error replies, child deaths, refused while the breaker is open")
-        processTimeouts = registry.makeCounter(name: "guardline_process_timeouts_total",
-                                               help: "Process detector requests without a reply by their chunk's deadline")
+        events = registry.counter("guardline_events_total", help: "Events scored")
+        signals = registry.counter("guardline_signals_total", help: "Detector signals fired (enforce and shadow)")
+        accountsFlagged = registry.counter("guardline_accounts_flagged_total", help: "Accounts newly flagged")
+        connectionsAccepted = registry.counter("guardline_connections_accepted_total", help: "Connections accepted")
+        connectionsOpen = registry.gauge("guardline_connections_open", help: "Connections open now")
+        reloads = registry.counter("guardline_reloads_total", help: "Successful reloads")
+        reloadFailures = registry.counter("guardline_reload_failures_total", help: "Reloads rejected (old generation kept)")
+        storeFailures = registry.counter("guardline_store_write_failures_total", help: "Failed SQLite batches (retried)")
+        generation = registry.gauge("guardline_generation", help: "Running detector generation")
+        storePending = registry.gauge("guardline_store_pending_rows", help: "Rows waiting for the SQLite writer")
+        accountsInMemory = registry.gauge("guardline_accounts_in_memory", help: "Accounts held in memory")
+        pluginErrors = registry.counter("guardline_plugin_errors_total", help: "Native plugin score calls that failed")
+        processErrors = registry.counter("guardline_process_errors_total",
+                                         help: "Process detector requests without a score: error replies, child deaths, refused while the breaker is open")
+        processTimeouts = registry.counter("guardline_process_timeouts_total",
+                                           help: "Process detector requests without a reply by their chunk's deadline")
         var errors: [ErrorCode: Prometheus.Counter] = [:]
         for code in ErrorCode.allCases {
-            errors[code] = registry.makeCounter(name: "guardline_errors_total", labels: [("code", code.rawValue)],
-                                                help: "Lines answered with an error, by code")
+            errors[code] = registry.counter("guardline_errors_total", labels: [("code", code.rawValue)],
+                                            help: "Lines answered with an error, by code")
         }
         self.errors = errors
     }
@@ -80,5 +80,18 @@ struct WorkerCounters {
             for (code, count) in errors { metrics.countError(code, by: count) }
             errors.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+extension PrometheusCollectorRegistry {
+    /// A counter exposed under exactly `name`: the descriptor's parts are
+    /// joined with underscores and an empty unit is left out.
+    fileprivate func counter(_ name: String, labels: [(String, String)] = [], help: String) -> Prometheus.Counter {
+        makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+
+    /// A gauge exposed under exactly `name` (see `counter`).
+    fileprivate func gauge(_ name: String, help: String) -> Prometheus.Gauge {
+        makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: [])
     }
 }

@@ -56,6 +56,10 @@ final class EventRecorder: @unchecked Sendable {
         }
     }
 
+    /// Samples not recorded: skipped while the disk was far behind, or lost
+    /// because a file could not be created (disk full, permissions).
+    var skippedSamples: Int { buffer.withLock { $0.skipped } }
+
     /// Writes everything buffered; at shutdown, after the workers stopped.
     func close() {
         timer.cancel()
@@ -76,7 +80,12 @@ final class EventRecorder: @unchecked Sendable {
         var offset = 0
         while offset < pending.count {
             if file.handle == nil || file.written >= maxFileBytes { rotate() }
-            guard let handle = file.handle else { return }
+            guard let handle = file.handle else {
+                // No file could be created: count what is dropped instead of losing it silently.
+                let lost = pending[offset...].reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                buffer.withLock { $0.skipped += lost }
+                return
+            }
             // Cut files on line boundaries so each one replays on its own.
             let room = max(1, maxFileBytes - file.written)
             var end = min(pending.count, offset + room)
@@ -93,8 +102,8 @@ final class EventRecorder: @unchecked Sendable {
         file.sequence += 1
         let stamp = Int(Date().timeIntervalSince1970)
         let path = "\(directory)/events-\(stamp)-\(String(format: "%06d", file.sequence)).ndjson"
-        FileManager.default.createFile(atPath: path, contents: nil)
-        file.handle = FileHandle(forWritingAtPath: path)
+        file.handle = FileManager.default.createFile(atPath: path, contents: nil)
+            ? FileHandle(forWritingAtPath: path) : nil
         file.written = 0
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasPrefix("events-") && $0.hasSuffix(".ndjson") }.sorted()
