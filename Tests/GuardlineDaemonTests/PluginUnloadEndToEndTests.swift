@@ -94,7 +94,7 @@ final class PluginUnloadEndToEndTests: XCTestCase {
                       "the old copy is unmapped once every worker left its generation: \((try? mappedCopies(of: fileName, pid: pid)) ?? [])")
         XCTAssertEqual(try mappedCopies(of: fileName, pid: pid).count, 1, "only the new version stays mapped")
         // Deleted right after the unmapping, on the thread that released the library.
-        XCTAssertTrue(try waitFor { oldCopies.allSatisfy { !FileManager.default.fileExists(atPath: $0) } }, "\(oldCopies) deleted")
+        XCTAssertTrue(waitFor { oldCopies.allSatisfy { !FileManager.default.fileExists(atPath: $0) } }, "\(oldCopies) deleted")
         XCTAssertEqual(try labels("anything"), ["constant"], "the new version keeps scoring")
         XCTAssertEqual(daemon.stop(), 0)
     }

@@ -53,9 +53,13 @@ final class ZeroLossReloadTests: XCTestCase {
         socket.setReceiveTimeout(seconds: 20)
         let stream = Stream()
         let done = DispatchSemaphore(value: 0)
-        let stopWriting = NSLock()
-        nonisolated(unsafe) var writing = true
-        nonisolated(unsafe) var sent = 0
+        /// Shared with the writer thread, under its lock.
+        final class WriterState: @unchecked Sendable {
+            let lock = NSLock()
+            var writing = true
+            var sent = 0
+        }
+        let writerState = WriterState()
         // Reader: records every verdict and when it arrived.
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -84,7 +88,7 @@ final class ZeroLossReloadTests: XCTestCase {
         let writer = Thread {
             var sequence = 0
             while true {
-                stopWriting.lock(); let go = writing; stopWriting.unlock()
+                writerState.lock.lock(); let go = writerState.writing; writerState.lock.unlock()
                 if !go { break }
                 var batch = ""
                 for _ in 0..<50 {
@@ -95,7 +99,7 @@ final class ZeroLossReloadTests: XCTestCase {
                 try? socket.writeAll(batch)
                 usleep(2_000)
             }
-            stopWriting.lock(); sent = sequence; stopWriting.unlock()
+            writerState.lock.lock(); writerState.sent = sequence; writerState.lock.unlock()
             socket.shutdownWrite()
         }
         writer.start()
@@ -131,9 +135,9 @@ final class ZeroLossReloadTests: XCTestCase {
             usleep(50_000)
         }
         usleep(300_000)
-        stopWriting.lock(); writing = false; stopWriting.unlock()
+        writerState.lock.lock(); writerState.writing = false; writerState.lock.unlock()
         XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
-        stopWriting.lock(); let total = sent; stopWriting.unlock()
+        writerState.lock.lock(); let total = writerState.sent; writerState.lock.unlock()
 
         stream.lock.lock(); defer { stream.lock.unlock() }
         XCTAssertEqual(stream.errors, 0, "no error responses")

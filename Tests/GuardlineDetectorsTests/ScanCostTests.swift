@@ -129,7 +129,7 @@ final class ScanCostTests: XCTestCase {
     /// Vectorscan shares literal matching between patterns, so marginal costs
     /// do not add up to the total; both columns are needed to find the culprits.
     func test_shippedPatterns_reportCostAloneAndMarginal() throws {
-        let (engine, definitions) = try shippedEngine()
+        let (_, definitions) = try shippedEngine()
         let texts = Array(Self.events.texts.prefix(1024))
         var all: [(detector: String, pattern: RulePattern, user: Bool, expression: VectorscanDatabase.Expression)] = []
         for definition in definitions {
