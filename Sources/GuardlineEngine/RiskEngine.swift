@@ -130,9 +130,6 @@ public final class RiskEngine: Sendable {
         let ruleHitsBefore = contentSignal
         if isRefusal { account.historyForUpdate().refusals.record(time, capacity: rules.depth(of: .refusals)) }
         if ruleHitsBefore { account.historyForUpdate().flaggedEvents.record(time, capacity: rules.depth(of: .flaggedEvents)) }
-        // Sized for the generation's rules when a rule first fires; a reload that
-        // changes the rules starts them afresh.
-        let firedKnown = account.history?.velocityFired.count == rules.velocity.count
         var rateIndex = 0
         for (index, rule) in rules.velocity.enumerated() {
             let observed: Double
@@ -155,10 +152,12 @@ public final class RiskEngine: Sendable {
             }
             // Fire once when the window fills, then not again until a window has passed.
             guard observed >= Double(rule.count) else { continue }
-            let lastFired = firedKnown ? account.history!.velocityFired[index] : -.infinity
-            guard time - lastFired >= rule.window else { continue }
+            // Firing times are sized for the generation's rules when one first
+            // fires; a reload that changes the rules starts them afresh.
             let history = account.historyForUpdate()
-            if history.velocityFired.count != rules.velocity.count {
+            let sized = history.velocityFired.count == rules.velocity.count
+            guard time - (sized ? history.velocityFired[index] : -.infinity) >= rule.window else { continue }
+            if !sized {
                 history.velocityFired = Array(repeating: -.infinity, count: rules.velocity.count)
             }
             history.velocityFired[index] = time

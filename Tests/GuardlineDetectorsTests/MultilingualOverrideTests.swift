@@ -7,16 +7,8 @@ import XCTest
 /// those languages alone (matching is byte-wise UTF-8, so accents and
 /// non-Latin scripts are spelled out in the patterns).
 final class MultilingualOverrideTests: XCTestCase {
-    /// Compiled once: the shipped set takes seconds to compile in a debug build.
-    nonisolated(unsafe) private static var compiled: (engine: RuleEngine, scanner: RuleScanner)?
-
     private func injectionFires(_ text: String) throws -> Bool {
-        if Self.compiled == nil {
-            let catalog = try DetectorCatalog.load(directory: ScanSupport.shippedDetectorsDirectory)
-            let engine = try RuleEngine(definitions: catalog.ruleDefinitions)
-            Self.compiled = (engine, try RuleScanner(engine: engine))
-        }
-        let (engine, scanner) = Self.compiled!
+        let (engine, scanner) = try ScanSupport.shippedRules()
         return ScanSupport.names(ScanSupport.scan(scanner, text: text), engine).contains("prompt-injection")
     }
 

@@ -14,6 +14,19 @@ enum ScanSupport {
 
     static var shippedDetectorsDirectory: String { packageRoot() + "/config/detectors" }
 
+    /// The shipped rules, compiled once per test process: in a debug build
+    /// the set takes seconds to compile. Tests only read it.
+    nonisolated(unsafe) private static var shippedCache: (engine: RuleEngine, scanner: RuleScanner)?
+
+    static func shippedRules() throws -> (engine: RuleEngine, scanner: RuleScanner) {
+        if let shippedCache { return shippedCache }
+        let catalog = try DetectorCatalog.load(directory: shippedDetectorsDirectory)
+        let engine = try RuleEngine(definitions: catalog.ruleDefinitions)
+        let compiled = (engine, try RuleScanner(engine: engine))
+        shippedCache = compiled
+        return compiled
+    }
+
     /// Scans one event given as strings; returns the hits.
     static func scan(
         _ scanner: RuleScanner, text: String, role: Role = .user, toolCalls: [(name: String, arguments: String)] = []

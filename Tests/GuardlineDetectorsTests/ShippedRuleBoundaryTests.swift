@@ -8,16 +8,8 @@ import XCTest
 /// fires, and the ordinary sentence that shares its words does not. The
 /// sentences are written for this test, not taken from the probe sets.
 final class ShippedRuleBoundaryTests: XCTestCase {
-    /// Compiled once: the shipped set takes seconds to compile in a debug build.
-    nonisolated(unsafe) private static var compiled: (engine: RuleEngine, scanner: RuleScanner)?
-
     private func fired(_ text: String, role: Role = .user) throws -> Set<String> {
-        if Self.compiled == nil {
-            let catalog = try DetectorCatalog.load(directory: ScanSupport.shippedDetectorsDirectory)
-            let engine = try RuleEngine(definitions: catalog.ruleDefinitions)
-            Self.compiled = (engine, try RuleScanner(engine: engine))
-        }
-        let (engine, scanner) = Self.compiled!
+        let (engine, scanner) = try ScanSupport.shippedRules()
         return Set(ScanSupport.names(ScanSupport.scan(scanner, text: text, role: role), engine))
     }
 
