@@ -110,6 +110,14 @@ enum ConfigKeys {
                   summary: "a flagged account's row is refreshed at most this often") { $0.policy.reflagInterval = $1.number },
         ConfigKey(name: "org_policy.flagged_accounts", kind: .integer(1...1_000_000), defaultText: "3", reloadable: true,
                   summary: "an organisation is flagged when this many of its accounts are") { $0.orgPolicy.flaggedAccounts = $1.integer },
+        // Connection and buffer limits.
+
+        // Identity and time of events.
+
+        // TLS and client authentication.
+
+        // File trust, data protection and retention.
+
     ]
 
     static let byName: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

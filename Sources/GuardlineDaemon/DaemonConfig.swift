@@ -53,6 +53,14 @@ public struct DaemonConfig: Sendable {
     public var policy = RiskPolicy()
     public var orgPolicy = OrgPolicy()
 
+    // Connection and buffer limits.
+
+    // Identity and time of events.
+
+    // TLS and client authentication.
+
+    // File trust, data protection and retention.
+
     /// Where the config came from (nil: built-in defaults).
     public var sourcePath: String?
 
