@@ -41,7 +41,9 @@ final class EvaluationReportTests: XCTestCase {
         let detectors = report.evaluation.detectors.count
         XCTAssertEqual(detectors, 3, "test-critical, test-high, test-shadow")
         XCTAssertEqual(document.elementCounts["svg"], 3 + 3 * detectors)
-        XCTAssertEqual(document.elementCounts["table"], 3 + detectors, "metrics, overall confusion, categories, one confusion per detector")
+        XCTAssertEqual(document.elementCounts["table"], 5 + detectors,
+                       "metrics, overall confusion, categories, recall at 0.1 % and at 1 % FPR, one confusion per detector")
+        XCTAssertTrue(html.contains("Recall at 1 % benign FPR (0 of 2 benign events may fire)"), "no source, channel or family: no breakdown tables")
         XCTAssertEqual(document.elementCounts["script"], nil)
     }
 
@@ -95,6 +97,29 @@ final class EvaluationReportTests: XCTestCase {
         XCTAssertEqual(points.last?.x, 0.05)
         // On the straight line from (0.03, 0.8) to (1, 1).
         XCTAssertEqual(points.last?.y ?? 0, 0.8 + 0.2 * 0.02 / 0.97, accuracy: 1e-12)
+    }
+
+    func test_report_tablesRecallPerSourceChannelAndFamily_withTheirIntervals() throws {
+        let daemon = try TestDaemon()
+        let lines = [
+            "{\"id\":\"1\",\"account_id\":\"a\",\"text\":\"attack-phrase\",\"label\":\"attack\",\"source\":\"alpha\",\"channel\":\"user\",\"family\":\"injection\"}",
+            "{\"id\":\"2\",\"account_id\":\"a\",\"text\":\"quiet\",\"label\":\"attack\",\"source\":\"beta\",\"channel\":\"user\",\"family\":\"harmful\"}",
+            "{\"id\":\"3\",\"account_id\":\"b\",\"text\":\"hello\",\"label\":\"benign\",\"source\":\"pool\",\"channel\":\"user\",\"family\":\"benign\"}",
+        ]
+        let file = directory.appendingPathComponent("sources.ndjson")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        var options = Evaluation.Options()
+        options.bootstrapReplicates = 50
+        let evaluation = try Evaluation.run(files: [file.path], configPath: daemon.configPath, options: options)
+        let html = EvaluationReport(evaluation: evaluation, accounts: nil,
+                                    inputs: .init(files: [file.path], configPath: daemon.configPath, accountsPath: nil)).html()
+        let document = try XMLDocumentSummary(parsing: html)
+        XCTAssertEqual(document.elementCounts["table"], 5 + 3 + 3, "three breakdowns (source, channel, family) after the five summary tables")
+        XCTAssertTrue(document.text.contains("Overall result per event source"))
+        XCTAssertTrue(document.text.contains("Overall result per event family"))
+        // alpha's attack fires (0.9) above the benign event's 0, beta's does not fire at all: recall 1 and 0, pooled 0.5.
+        XCTAssertTrue(document.text.contains("alpha111.0001.000 – 1.000"), document.text)
+        XCTAssertTrue(document.text.contains("beta100.0000.000 – 0.000"), document.text)
     }
 }
 

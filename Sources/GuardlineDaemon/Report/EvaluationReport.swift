@@ -50,6 +50,8 @@ public struct EvaluationReport {
                 writeSummary(into: &body)
                 writeOverall(into: &body)
                 writeCategories(into: &body)
+                writeBreakdowns(into: &body)
+                writeOperatingPoints(into: &body)
                 writeDetectors(into: &body)
                 if let accounts { writeAccounts(accounts, into: &body) }
             }

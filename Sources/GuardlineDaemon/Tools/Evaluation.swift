@@ -29,10 +29,29 @@ public struct Evaluation: Sendable {
     public var detectorSweeps: [String: [SweepPoint]] = [:]
     /// Per content detector, how its scores spread over attack and benign events.
     public var histograms: [String: ScoreHistogram] = [:]
+    /// Overall, per value of the event's `source`, `channel` and `family` fields (events without one are "—").
+    public var sources: [String: Confusion] = [:]
+    public var channels: [String: Confusion] = [:]
+    public var families: [String: Confusion] = [:]
+    /// Per content detector, per source: which detectors fire where (false positives by source, for one).
+    public var detectorSources: [String: [String: Confusion]] = [:]
+    /// Recall of the overall score at each of `options.falsePositiveRates` of the benign events, per source and
+    /// pooled, with bootstrap intervals.
+    public var operatingPoints: [RecallAtFalsePositiveRate] = []
     public var events = 0
     public var skipped = 0
 
-    public static func run(files: [String], configPath: String?) throws -> Evaluation {
+    public struct Options: Sendable {
+        /// Benign false-positive rates at which recall is reported.
+        public var falsePositiveRates = [0.001, 0.01]
+        /// Bootstrap rounds of the recall intervals (0: no interval) and their seed.
+        public var bootstrapReplicates = 1000
+        public var bootstrapSeed: UInt64 = 1
+
+        public init() {}
+    }
+
+    public static func run(files: [String], configPath: String?, options: Options = Options()) throws -> Evaluation {
         var config = DaemonConfig()
         if let configPath { config = try ConfigLoader.load(path: configPath) }
         let generation = try GenerationBuilder.build(number: 1, config: config)
@@ -41,6 +60,8 @@ public struct Evaluation: Sendable {
         let parser = EventParser(maxLineLength: config.maxLineBytes)
         var result = Evaluation()
         var scored: [(attack: Bool, score: Double)] = []
+        var attackScoresBySource: [String: [Double]] = [:]
+        var benignScores: [Double] = []
         var detectorScored: [String: [(attack: Bool, score: Double)]] = [:]
         var hits: [RuleHit] = []
         let scoredDetectors = generation.detectors.filter { ["rules", "native", "learned", "process"].contains($0.kind) }.map(\.name)
@@ -84,8 +105,10 @@ public struct Evaluation: Sendable {
                     continue
                 }
                 result.events += 1
+                let source = Self.labelField("source", of: object)
                 for name in scoredDetectors {
                     result.detectors[name, default: Confusion()].add(attack: attack, fired: fired[name] != nil)
+                    result.detectorSources[name, default: [:]][source, default: Confusion()].add(attack: attack, fired: fired[name] != nil)
                     result.histograms[name, default: ScoreHistogram()].add(attack: attack, score: fired[name] ?? 0)
                     detectorScored[name, default: []].append((attack, fired[name] ?? 0))
                 }
@@ -93,12 +116,29 @@ public struct Evaluation: Sendable {
                 let score = enforcing.max() ?? 0
                 result.overall.add(attack: attack, fired: score > 0)
                 result.categories[object["category"] as? String ?? label, default: Confusion()].add(attack: attack, fired: score > 0)
+                result.sources[source, default: Confusion()].add(attack: attack, fired: score > 0)
+                result.channels[Self.labelField("channel", of: object), default: Confusion()].add(attack: attack, fired: score > 0)
+                result.families[Self.labelField("family", of: object), default: Confusion()].add(attack: attack, fired: score > 0)
                 scored.append((attack, score))
+                if attack { attackScoresBySource[source, default: []].append(score) } else { benignScores.append(score) }
             }
         }
         result.sweep = sweep(scored)
         result.thresholdForOnePercentFPR = lowestThreshold(in: result.sweep, maximumFalsePositiveRate: 0.01)
         result.detectorSweeps = detectorScored.mapValues { sweep($0) }
+        // One model: every source's attacks meet the same benign events, so each fold shares the pool scores.
+        let folds = attackScoresBySource.sorted { $0.key < $1.key }.map {
+            RecallAtFalsePositiveRate.Fold(name: $0.key, attackScores: $0.value, poolScores: benignScores)
+        }
+        result.operatingPoints = options.falsePositiveRates.compactMap {
+            RecallAtFalsePositiveRate.estimate(folds: folds, targetRate: $0, replicates: options.bootstrapReplicates,
+                                               seed: options.bootstrapSeed)
+        }
         return result
+    }
+
+    /// The value of a labelling field such as `source`, or "—" when the event has none.
+    static func labelField(_ name: String, of object: [String: Any]) -> String {
+        (object[name] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "—"
     }
 }
