@@ -71,7 +71,7 @@ enum ConfigKeys {
         ConfigKey(name: "log_level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
                   defaultText: "info", reloadable: true, summary: "minimum log level") { $0.logLevel = $1.string },
         ConfigKey(name: "accounts.max_accounts", kind: .integer(1000...100_000_000), defaultText: "1000000", reloadable: false,
-                  summary: "accounts kept in memory (about 300 bytes each); least recently seen are evicted") { $0.maxAccounts = $1.integer },
+                  summary: "accounts kept in memory; beyond it the least recently seen are evicted") { $0.maxAccounts = $1.integer },
         ConfigKey(name: "accounts.shards", kind: .integer(1...4096), defaultText: "64", reloadable: false,
                   summary: "lock stripes of the account table") { $0.accountShards = $1.integer },
         ConfigKey(name: "accounts.idle_ttl", kind: .duration(60...(365 * 86400)), defaultText: "6h", reloadable: true,

@@ -16,9 +16,8 @@ public struct DaemonConfig: Sendable {
     public var workers = 1
     /// `off`, `on` or `auto` (on with 2 or more workers): whether workers'
     /// sockets are watched by a `ReadLoop` instead of Dispatch sources. Off by
-    /// default: with 2 workers it gave ~15 % more events/s at ~10 % less CPU
-    /// per event, but a p99 0.3–0.5 ms longer, and with one worker a p99 2–3 ms
-    /// longer, for reasons not yet understood (README, Performance).
+    /// default: the loop pays off with thousands of active connections, while
+    /// with a few busy ones sources give the shorter p99 (see `ReadLoop`).
     public var readLoop = "off"
 
     /// Whether `read_loop` resolves to on for this config.

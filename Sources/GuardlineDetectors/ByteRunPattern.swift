@@ -6,10 +6,8 @@ import GuardlineProtocol
 /// instead of in Vectorscan.
 ///
 /// Why: such a pattern has no literal for Vectorscan to anchor on, so it runs
-/// a class-repeat engine over every byte of every field. Measured with
-/// callgrind on the shipped set (`Fixtures/scan-cost/instructions.sh`), the
-/// base64 pattern alone was 3,400 of 19,700 instructions per bench text and
-/// 2,400 of 4,500 per tool-call arguments scan. A run of N bytes must contain
+/// a class-repeat engine over every byte of every field, a large share of the
+/// whole scan (`Fixtures/scan-cost/instructions.sh` counts it). A run of N bytes must contain
 /// byte `i` for some `i` in every window of N positions, so the search here
 /// probes one byte per N positions and walks back only from a byte in the
 /// class: on ordinary text, a handful of loads per field.

@@ -5,10 +5,10 @@ import GuardlineProtocol
 /// features as `HashedFeatures.forEachWord`, summed in the same order, so a
 /// score is bit for bit the one the Swift loop gives (tested on random input).
 ///
-/// Why C: the Swift loop spent ~8,400 instructions per bench event, most of
-/// them per word (finding its end a byte at a time, one table load, test and
-/// branch per byte). SSE2's movemask classifies 16 bytes into a bit mask at
-/// once, and words are then found by counting trailing zeros.
+/// Why C: the Swift loop spends most of its time per word, finding each
+/// word's end a byte at a time (one table load, test and branch per byte).
+/// SSE2's movemask classifies 16 bytes into a bit mask at once, and words are
+/// then found by counting trailing zeros; Swift cannot express that directly.
 struct WordFeatureScorer {
     private var model: gl_word_model
     private(set) var sum: Float = 0

@@ -2,8 +2,8 @@
 /// engine already computes to pick the shard.
 ///
 /// Why not `String`: hashing a `String` key runs SipHash over its
-/// (Unicode-normalised) contents on every lookup, about 700 instructions per
-/// event on the bench. This key feeds the dictionary's hasher one word, and
+/// (Unicode-normalised) contents on every lookup, once per event, for a hash
+/// the engine has already computed. This key feeds the dictionary's hasher one word, and
 /// compares ids only when the hashes are equal.
 struct AccountKey: Hashable, Sendable {
     let id: String

@@ -1,5 +1,5 @@
 /// How signals turn into account risk and flags. Values come from the
-/// `policy:` section of the config; see the README for each key.
+/// `policy:` section of the config; the Configuration article documents each key.
 public struct RiskPolicy: Sendable, Equatable {
     /// Seconds for an account's risk to halve when nothing new fires.
     public var halfLife: Double

@@ -16,9 +16,9 @@ public enum TextFingerprint {
     ///
     /// Why not a richer normalisation: this runs on every event with an org,
     /// over the whole text. Folding runs of separators costs a branch per
-    /// byte that the CPU mispredicts on real text (measured: ~1 µs for a
-    /// 600-byte message, 10 % of the event budget). Eight bytes at a time
-    /// with a multiply per word costs ~0.1 µs. Hashing only a prefix would be
+    /// byte that the CPU mispredicts on real text, a sizeable share of the
+    /// per-event budget; eight bytes at a time with a multiply per word costs
+    /// a tenth of that. Hashing only a prefix would be
     /// cheaper still but would merge templated prompts that differ only after
     /// the template, a false-positive source.
     public static func caseFolded(_ bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, length: Int) {

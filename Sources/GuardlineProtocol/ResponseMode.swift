@@ -2,6 +2,6 @@
 public enum ResponseMode: String, Sendable, CaseIterable {
     /// One verdict (or error) line per event: the default for a connection.
     case verdict
-    /// Fire and forget: only errors are answered.
+    /// Fire and forget: no response lines at all, errors included (for log shippers that never read).
     case none
 }

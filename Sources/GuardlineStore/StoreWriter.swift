@@ -5,8 +5,8 @@ import GRDB
 ///
 /// Callers on any thread `enqueue` rows: that only appends to a lock-protected FIFO.
 /// One dedicated thread drains the FIFO in batches of up to `maxBatchRows`, one
-/// transaction per batch with cached prepared statements (~2.5 µs per row instead of
-/// ~23 µs unbatched). A batch is committed at least every `flushInterval`, or as soon
+/// transaction per batch with cached prepared statements, because a transaction per
+/// row costs several times more than the row. A batch is committed at least every `flushInterval`, or as soon
 /// as `maxBatchRows` rows are waiting, a `flush()` is waiting or `commitSoon()` asks.
 ///
 /// Nothing accepted is dropped: when a transaction fails (disk full, I/O error, a lock

@@ -13,13 +13,10 @@ import Glibc
 /// disarms the descriptor, wakes a pool thread to run the handler, and re-arms
 /// the descriptor afterwards: two `epoll_ctl`, an eventfd write and a thread
 /// wake-up for every chunk read. With this loop the thread that waits is the
-/// thread that reads. Measured on the 2-core machine under `guardline bench`
-/// (2 workers, 3 s of `perf stat`): 16,000 `epoll_ctl`, 7,500 `write` and
-/// 22,000 context switches with sources; 18, 79 and 4,400 with the loop. In
-/// alternating bench runs with 2 workers: ~15 % more events/s at ~10 % less
-/// CPU per event, but a p99 0.3–0.5 ms longer (with one worker, 2–3 ms
-/// longer): reads come in bigger bursts (4,800 in 3 s instead of 15,500).
-/// Hence the daemon's `read_loop` setting is off by default.
+/// thread that reads, and none of that is paid: it wins when many connections
+/// each deliver a few events per read. With a few busy connections Dispatch
+/// sources give the shorter latency tail, so the daemon's `read_loop` setting
+/// is off by default (the daemon's Performance article has the measurements).
 ///
 /// `queue.sync` keeps the queue the one owner of the worker's state: work
 /// submitted to the queue (reloads, statistics, shutdown drains) still runs

@@ -194,7 +194,7 @@ final class RiskEngineTests: XCTestCase {
     }
 
     func test_accountEntry_staysAt112BytesInline_andQuietAccountsAllocateNoHistory() {
-        // The README's memory bound (about 250 bytes per account) rests on this.
+        // The memory per account measured in the Performance article rests on this.
         XCTAssertLessThanOrEqual(MemoryLayout<AccountKey>.stride + MemoryLayout<AccountState>.stride, 112)
         let engine = RiskEngine(maxAccounts: 1000, shardCount: 1)
         let rules = BehaviourRules(velocity: [VelocityRule(detector: 0, metric: .events, count: 50, window: 60,
